@@ -1,0 +1,16 @@
+namespace AtomicFiles.Tool.Commands;
+
+/// <summary>One verb of the tool.</summary>
+internal interface ICommand
+{
+    string Name { get; }
+
+    /// <summary>The verb with its arguments, as the help shows it.</summary>
+    string Usage { get; }
+
+    string Summary { get; }
+
+    /// <returns>The process exit code.</returns>
+    /// <exception cref="UsageException">The arguments are wrong.</exception>
+    int Run(string[] args);
+}

@@ -1,0 +1,3 @@
+using AtomicFiles.Tool;
+
+return CommandLine.Run(args);

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Logging;
+
+namespace AtomicFiles;
+
+/// <summary>Settings for an atomic write. Immutable; every property has a documented default.</summary>
+/// <example>
+/// <code>
+/// var options = new AtomicFileOptions { Durability = Durability.FileOnly, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+/// AtomicFile.WriteAllText("state.json", json, options);
+/// </code>
+/// </example>
+public sealed class AtomicFileOptions
+{
+    private readonly int _bufferSize = DefaultBufferSize;
+    private readonly UnixFileMode? _unixCreateMode;
+    private readonly TimeSpan _windowsRetryTimeout = TimeSpan.FromSeconds(2);
+
+    internal const int DefaultBufferSize = 16 * 1024;
+
+    /// <summary>The options used when none are given.</summary>
+    public static AtomicFileOptions Default { get; } = new();
+
+    /// <summary>How far a commit goes to survive a power cut. Default: <see cref="AtomicFiles.Durability.Full"/>.</summary>
+    public Durability Durability { get; init; } = Durability.Full;
+
+    /// <summary>
+    /// Unix permissions for a file that does not exist yet, filtered by the process umask as open(2) does.
+    /// Default: <see langword="null"/>, meaning 0666 &amp; ~umask, as <see cref="File.Create(string)"/> gives.
+    /// An existing file keeps its own mode when <see cref="PreserveMetadata"/> is on. Ignored on Windows.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value has bits other than permission bits.</exception>
+    public UnixFileMode? UnixCreateMode
+    {
+        get => _unixCreateMode;
+        init
+        {
+            const UnixFileMode AllPermissions = (UnixFileMode)0xFFF;
+            if (value is { } mode && (mode & ~AllPermissions) != 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), mode, "UnixCreateMode may only hold permission bits (07777).");
+            }
+
+            _unixCreateMode = value;
+        }
+    }
+
+    /// <summary>
+    /// Whether a replaced file keeps its permissions and, where the process may set them, its owner and group.
+    /// The new content is never readable more widely than the old file, not even during the write.
+    /// Default: <see langword="true"/>. When off, the new file gets <see cref="UnixCreateMode"/>'s mode.
+    /// </summary>
+    public bool PreserveMetadata { get; init; } = true;
+
+    /// <summary>What a write does when its path is a symbolic link. Default: <see cref="SymlinkHandling.FollowToTarget"/>.</summary>
+    public SymlinkHandling Symlinks { get; init; } = SymlinkHandling.FollowToTarget;
+
+    /// <summary>
+    /// Bytes the writer gathers before it writes to the file. Writes at least this large go straight to the file,
+    /// never through the buffer. Default: 16 KiB.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int BufferSize
+    {
+        get => _bufferSize;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _bufferSize = value;
+        }
+    }
+
+    /// <summary>
+    /// On Windows, how long a commit keeps retrying, with backoff, when the target is briefly held by another process
+    /// (antivirus, indexers, backup agents): errors 5, 32 and 33. Each retry is logged. Default: 2 seconds.
+    /// <see cref="TimeSpan.Zero"/> disables retries.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public TimeSpan WindowsRetryTimeout
+    {
+        get => _windowsRetryTimeout;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            _windowsRetryTimeout = value;
+        }
+    }
+
+    /// <summary>Where commits, rollbacks, retries and durability warnings are logged. Default: <see langword="null"/>, no logging.</summary>
+    public ILogger? Logger { get; init; }
+
+    /// <summary>Test-only: disables one step of the commit protocol so crash tests can show they catch it.</summary>
+    internal CommitMutation Mutation { get; init; }
+}

@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using AtomicFiles.Logging;
+using AtomicFiles.Platform;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+
+namespace AtomicFiles.Commit;
+
+/// <summary>
+/// A temp file beside its target, holding the next content until it is published by rename. Until then the target
+/// is untouched; disposing an unpublished staged file removes the temp.
+/// </summary>
+internal sealed class StagedFile : IDisposable
+{
+    private const int MaxNameAttempts = 100;
+
+    private readonly FileSystemPlatform _platform = FileSystemPlatform.Current;
+    private readonly AtomicFileOptions _options;
+    private bool _published;
+    private bool _disposed;
+
+    private StagedFile(ResolvedTarget target, string tempPath, SafeFileHandle handle, AtomicFileOptions options)
+    {
+        Target = target;
+        TempPath = tempPath;
+        Handle = handle;
+        _options = options;
+    }
+
+    internal ResolvedTarget Target { get; }
+
+    internal string TempPath { get; }
+
+    internal SafeFileHandle Handle { get; }
+
+    /// <summary>Creates the temp for <paramref name="target"/>, with the permissions and owner the published file will have.</summary>
+    internal static StagedFile Create(ResolvedTarget target, AtomicFileOptions options)
+    {
+        var platform = FileSystemPlatform.Current;
+        for (var attempt = 0; attempt < MaxNameAttempts; attempt++)
+        {
+            var tempPath = Path.Join(target.Directory, TempFileName.For(target.FileName));
+            if (platform.TryCreateTemp(tempPath, target.Existing, options) is { } handle)
+            {
+                return new StagedFile(target, tempPath, handle, options);
+            }
+        }
+
+        throw new IOException($"Could not create a temp file for '{target.FullPath}': {MaxNameAttempts} random names were all taken.");
+    }
+
+    /// <summary>Forces the temp's data to stable storage, as the durability option asks.</summary>
+    internal void FlushToDisk()
+    {
+        if (_options.Durability != Durability.None && (_options.Mutation & CommitMutation.SkipFileFlush) == 0)
+        {
+            _platform.FlushFile(Handle, TempPath);
+        }
+    }
+
+    /// <summary>
+    /// Renames the temp onto the target: replacing it, or — when <paramref name="overwrite"/> is false — only if
+    /// nothing is there, race-free against other processes.
+    /// </summary>
+    /// <exception cref="IOException">Not overwriting, and a file already exists at the target.</exception>
+    internal void Publish(bool overwrite)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_platform.ClosesBeforeRename)
+        {
+            Handle.Dispose();
+        }
+
+        if (overwrite)
+        {
+            _platform.Replace(TempPath, Target.FullPath, _options);
+        }
+        else if (!_platform.TryPublishNew(TempPath, Target.FullPath, _options))
+        {
+            throw AlreadyExists(Target.FullPath);
+        }
+
+        _published = true;
+    }
+
+    /// <summary>
+    /// The whole single-file commit: flush the temp, rename it over the target, flush the directory.
+    /// Only the last step can fail after the target changed; that failure is a <see cref="DurabilityNotConfirmedException"/>.
+    /// </summary>
+    internal void Commit(bool overwrite, long bytes, CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var renameBeforeFlush = (_options.Mutation & CommitMutation.RenameBeforeFileFlush) != 0;
+        if (!renameBeforeFlush)
+        {
+            FlushToDisk();
+        }
+
+        var flushed = Stopwatch.GetTimestamp();
+
+        // The last moment a cancellation can still leave the target untouched.
+        cancellationToken.ThrowIfCancellationRequested();
+        Publish(overwrite);
+        if (renameBeforeFlush)
+        {
+            FlushToDisk();
+        }
+
+        var renamed = Stopwatch.GetTimestamp();
+        Handle.Dispose();
+        try
+        {
+            if (_options.Durability == Durability.Full && (_options.Mutation & CommitMutation.SkipDirectoryFlush) == 0)
+            {
+                _platform.FlushDirectory(Target.Directory);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (_options.Logger is { } failureLogger)
+            {
+                Log.DirectoryFlushFailed(failureLogger, e, Target.FullPath);
+            }
+
+            throw new DurabilityNotConfirmedException(Target.FullPath, e);
+        }
+
+        if (_options.Logger is { } logger && logger.IsEnabled(LogLevel.Debug))
+        {
+            var done = Stopwatch.GetTimestamp();
+            var flushMs = Stopwatch.GetElapsedTime(start, flushed).TotalMilliseconds;
+            var renameMs = Stopwatch.GetElapsedTime(flushed, renamed).TotalMilliseconds;
+            var directoryFlushMs = Stopwatch.GetElapsedTime(renamed, done).TotalMilliseconds;
+            Log.Committed(logger, Target.FullPath, bytes, flushMs, renameMs, directoryFlushMs);
+        }
+    }
+
+    /// <summary>Closes the temp and, unless it was published, removes it: the rollback.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        Handle.Dispose();
+        if (_published)
+        {
+            return;
+        }
+
+        try
+        {
+            _platform.DeleteFile(TempPath);
+            if (_options.Logger is { } logger)
+            {
+                Log.RolledBack(logger, Target.FullPath, TempPath);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Rollback runs on error paths: never let it hide the original exception. Recover sweeps the leftover.
+            if (_options.Logger is { } logger)
+            {
+                Log.TempCleanupFailed(logger, e, TempPath);
+            }
+        }
+    }
+
+    internal static IOException AlreadyExists(string path) => new($"The file '{path}' already exists; CreateNew never replaces a file.")
+    {
+        // The HResult the BCL gives for FileMode.CreateNew on an existing file: EEXIST on Unix, ERROR_FILE_EXISTS on Windows.
+        HResult = OperatingSystem.IsWindows() ? unchecked((int)0x80070050) : Platform.Interop.Interop.Errno.EEXIST,
+    };
+}

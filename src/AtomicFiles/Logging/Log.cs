@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace AtomicFiles.Logging;
+
+/// <summary>
+/// Every message the library logs, source-generated so a disabled level costs one check and no allocation.
+/// Event ids are stable: users filter and alert on them.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug,
+        Message = "Committed {Path}: {Bytes} bytes, file flush {FlushMilliseconds:F3} ms, rename {RenameMilliseconds:F3} ms, directory flush {DirectoryFlushMilliseconds:F3} ms")]
+    internal static partial void Committed(ILogger logger, string path, long bytes, double flushMilliseconds, double renameMilliseconds, double directoryFlushMilliseconds);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Rolled back {Path}: the temp file {TempPath} was removed and the target left untouched")]
+    internal static partial void RolledBack(ILogger logger, string path, string tempPath);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
+        Message = "Replacing {Path} failed with Windows error {Error}; retry {Attempt} in {DelayMilliseconds} ms (another process holds the file)")]
+    internal static partial void ReplaceRetry(ILogger logger, string path, int error, int attempt, int delayMilliseconds);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error,
+        Message = "The new content of {Path} is in place, but flushing its directory failed: it may not survive a power cut")]
+    internal static partial void DirectoryFlushFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Could not remove the temp file {TempPath}; AtomicFile.Recover removes such leftovers")]
+    internal static partial void TempCleanupFailed(ILogger logger, Exception exception, string tempPath);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Debug, Message = "Could not give {Path} the owner {Uid}:{Gid} of the file it replaces (errno {Errno}); it keeps the writer's owner")]
+    internal static partial void OwnerNotPreserved(ILogger logger, string path, uint uid, uint gid, int errno);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Committing {Path} failed; the target is unchanged")]
+    internal static partial void CommitFailed(ILogger logger, Exception exception, string path);
+}

@@ -1,0 +1,16 @@
+using System.Runtime.InteropServices;
+
+namespace AtomicFiles.Platform.Interop;
+
+internal static partial class Interop
+{
+    internal static partial class Sys
+    {
+        internal const int AT_FDCWD = -100;
+        internal const uint RENAME_NOREPLACE = 1;
+
+        /// <summary>Linux renameat2(2); exported by glibc 2.28 and later, missing from some musl builds.</summary>
+        [LibraryImport(Libraries.Libc, EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int RenameAt2(int oldDirFd, string oldPath, int newDirFd, string newPath, uint flags);
+    }
+}

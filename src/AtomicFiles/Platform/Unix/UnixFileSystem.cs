@@ -1,0 +1,276 @@
+using System.Text;
+using AtomicFiles.Logging;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+using static AtomicFiles.Platform.Interop.Interop;
+
+namespace AtomicFiles.Platform.Unix;
+
+/// <summary>Linux and macOS: the protocol spoken to libc directly, every result checked.</summary>
+internal sealed class UnixFileSystem : FileSystemPlatform
+{
+    private const int NameMaxBytes = 255;
+    private const uint DefaultCreateMode = 0x1B6; // 0666; open(2) applies the umask.
+
+    // Set once renameat2 turns out to be missing (old glibc, musl) or unsupported by the filesystem.
+    private static volatile bool s_renameNoReplaceUnavailable = !OperatingSystem.IsLinux();
+
+    internal override bool ClosesBeforeRename => false;
+
+    internal override ExistingFile? Inspect(string path)
+    {
+        var errno = UnixFileStatus.TryGet(path, out var status);
+        return errno switch
+        {
+            0 => new ExistingFile(status.Kind, status.Permissions, status.Uid, status.Gid),
+            Errno.ENOENT => null,
+            Errno.ENOTDIR => throw new DirectoryNotFoundException($"Could not find a part of the path '{path}': a parent is not a directory."),
+            _ => throw UnixErrors.ToException(errno, "Reading the status of", path),
+        };
+    }
+
+    internal override void ValidateFileName(string fileName, string path)
+    {
+        if (Encoding.UTF8.GetByteCount(fileName) > NameMaxBytes)
+        {
+            throw new PathTooLongException($"The file name in '{path}' is longer than the {NameMaxBytes} bytes a Unix file name can hold.");
+        }
+    }
+
+    internal override void ThrowIfReadOnly(string path)
+    {
+        if (Sys.Access(path, Sys.W_OK) != 0)
+        {
+            var errno = UnixErrors.LastErrno;
+            if (errno is Errno.EACCES or Errno.EPERM)
+            {
+                throw new UnauthorizedAccessException($"'{path}' is read-only: this process may not write to it, so it is left unchanged.")
+                {
+                    HResult = errno,
+                };
+            }
+
+            if (errno == Errno.EROFS)
+            {
+                throw UnixErrors.ToException(errno, "Writing", path);
+            }
+        }
+    }
+
+    internal override SafeFileHandle? TryCreateTemp(string tempPath, ExistingFile? replaced, AtomicFileOptions options)
+    {
+        var preserve = options.PreserveMetadata && replaced is { Kind: FileKind.RegularFile };
+        var mode = preserve ? replaced!.Value.Mode : options.UnixCreateMode is { } m ? (uint)m : DefaultCreateMode;
+        var flags = OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
+
+        int fd;
+        do
+        {
+            fd = Sys.Open(tempPath, flags, mode);
+        }
+        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
+
+        if (fd < 0)
+        {
+            var errno = UnixErrors.LastErrno;
+            return errno switch
+            {
+                Errno.EEXIST => null,
+                Errno.ENOENT or Errno.ENOTDIR => throw new DirectoryNotFoundException(
+                    $"Could not find the directory of '{tempPath}'.") { HResult = errno },
+                _ => throw UnixErrors.ToException(errno, "Creating the temp file", tempPath),
+            };
+        }
+
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            LockForLifetime(handle, tempPath);
+            var created = UnixFileStatus.Get(handle, tempPath);
+            if (created.LinkCount == 0)
+            {
+                // Recovery locked and removed it in the instant between our open and our lock. Take another name.
+                handle.Dispose();
+                DeleteFile(tempPath);
+                return null;
+            }
+
+            if (preserve)
+            {
+                CopyOwnerAndMode(handle, tempPath, created, replaced!.Value, options.Logger);
+            }
+
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+            DeleteFile(tempPath);
+            throw;
+        }
+    }
+
+    internal override void FlushFile(SafeFileHandle handle, string path)
+    {
+        using var lease = new FileDescriptorLease(handle);
+        FlushDescriptor(lease.Fd, path);
+    }
+
+    internal override void Replace(string tempPath, string targetPath, AtomicFileOptions options)
+    {
+        if (Sys.Rename(tempPath, targetPath) != 0)
+        {
+            var errno = UnixErrors.LastErrno;
+            throw errno == Errno.EXDEV
+                ? new IOException($"'{tempPath}' and '{targetPath}' are on different filesystems; an atomic rename is impossible and a copy is never used.") { HResult = errno }
+                : UnixErrors.ToException(errno, "Renaming the temp file over", targetPath);
+        }
+    }
+
+    internal override bool TryPublishNew(string tempPath, string targetPath, AtomicFileOptions options)
+    {
+        if (!s_renameNoReplaceUnavailable)
+        {
+            var result = RenameNoReplace(tempPath, targetPath);
+            if (result is { } published)
+            {
+                return published;
+            }
+
+            s_renameNoReplaceUnavailable = true;
+        }
+
+        // link(2) fails with EEXIST if anything is at the target: as race-free as RENAME_NOREPLACE, one step longer.
+        if (Sys.Link(tempPath, targetPath) != 0)
+        {
+            var errno = UnixErrors.LastErrno;
+            return errno == Errno.EEXIST ? false : throw UnixErrors.ToException(errno, "Linking the temp file to", targetPath);
+        }
+
+        // The content is published; a leftover second name is only litter, which Recover sweeps.
+        DeleteFile(tempPath);
+        return true;
+    }
+
+    internal override void FlushDirectory(string directory)
+    {
+        int fd;
+        do
+        {
+            fd = Sys.Open(directory, OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
+        }
+        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
+
+        if (fd < 0)
+        {
+            throw UnixErrors.ToException(UnixErrors.LastErrno, "Opening the directory", directory);
+        }
+
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        FlushDescriptor(fd, directory);
+    }
+
+    internal override void DeleteFile(string path)
+    {
+        if (Sys.Unlink(path) != 0 && UnixErrors.LastErrno is var errno && errno != Errno.ENOENT)
+        {
+            throw UnixErrors.ToException(errno, "Deleting", path);
+        }
+    }
+
+    /// <returns>true if renamed, false if the target exists, null if this system cannot rename without replacing.</returns>
+    private static bool? RenameNoReplace(string tempPath, string targetPath)
+    {
+        try
+        {
+            if (OperatingSystem.IsMacOS())
+            {
+                if (Sys.RenamexNp(tempPath, targetPath, Sys.RENAME_EXCL) == 0)
+                {
+                    return true;
+                }
+            }
+            else if (Sys.RenameAt2(Sys.AT_FDCWD, tempPath, Sys.AT_FDCWD, targetPath, Sys.RENAME_NOREPLACE) == 0)
+            {
+                return true;
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return null;
+        }
+
+        var errno = UnixErrors.LastErrno;
+        if (errno == Errno.EEXIST)
+        {
+            return false;
+        }
+
+        // The filesystem (some FUSE, NFS, older kernels) or the libc does not support the flag.
+        return errno == Errno.EINVAL || errno == Errno.ENOSYS || errno == Errno.ENOTSUP
+            ? null
+            : throw UnixErrors.ToException(errno, "Renaming the temp file to", targetPath);
+    }
+
+    private static void FlushDescriptor(int fd, string path)
+    {
+        if (OperatingSystem.IsMacOS() && Sys.FcntlNoArg(fd, Sys.F_FULLFSYNC) == 0)
+        {
+            return;
+        }
+
+        // macOS lands here only where F_FULLFSYNC is unsupported (some network and FUSE filesystems).
+        int result;
+        do
+        {
+            result = Sys.FSync(fd);
+        }
+        while (result != 0 && UnixErrors.LastErrno == Errno.EINTR);
+
+        if (result != 0)
+        {
+            throw UnixErrors.ToException(UnixErrors.LastErrno, "Flushing to disk", path);
+        }
+    }
+
+    /// <summary>
+    /// An exclusive flock held until the handle closes: the sign recovery looks for that a writer is alive.
+    /// The kernel drops it when the process dies, so a killed writer's temp becomes sweepable at once.
+    /// </summary>
+    private static void LockForLifetime(SafeFileHandle handle, string path)
+    {
+        using var lease = new FileDescriptorLease(handle);
+        int result;
+        do
+        {
+            result = Sys.Flock(lease.Fd, Sys.LOCK_EX);
+        }
+        while (result != 0 && UnixErrors.LastErrno == Errno.EINTR);
+
+        if (result != 0)
+        {
+            throw UnixErrors.ToException(UnixErrors.LastErrno, "Locking the temp file", path);
+        }
+    }
+
+    private static void CopyOwnerAndMode(SafeFileHandle handle, string tempPath, UnixFileStatus created, ExistingFile replaced, ILogger? logger)
+    {
+        using var lease = new FileDescriptorLease(handle);
+        var ownerChanged = false;
+        if (created.Uid != replaced.Uid || created.Gid != replaced.Gid)
+        {
+            ownerChanged = true;
+            // Only root may give a file away; anyone may pick one of their own groups. Keep what is allowed.
+            if (Sys.FChown(lease.Fd, replaced.Uid, replaced.Gid) != 0 && Sys.FChown(lease.Fd, uint.MaxValue, replaced.Gid) != 0 && logger is not null)
+            {
+                Log.OwnerNotPreserved(logger, tempPath, replaced.Uid, replaced.Gid, UnixErrors.LastErrno);
+            }
+        }
+
+        // After chown, which clears set-id bits; and because the umask may have narrowed the mode open(2) gave.
+        if ((ownerChanged || created.Permissions != replaced.Mode) && Sys.FChmod(lease.Fd, replaced.Mode) != 0)
+        {
+            throw UnixErrors.ToException(UnixErrors.LastErrno, "Setting the permissions of", tempPath);
+        }
+    }
+}

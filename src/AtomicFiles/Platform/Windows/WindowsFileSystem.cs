@@ -1,0 +1,146 @@
+using System.Runtime.InteropServices;
+using AtomicFiles.Logging;
+using Microsoft.Win32.SafeHandles;
+using static AtomicFiles.Platform.Interop.Interop;
+
+namespace AtomicFiles.Platform.Windows;
+
+/// <summary>
+/// Windows: MoveFileExW with WRITE_THROUGH (never COPY_ALLOWED), FlushFileBuffers, and bounded retries while
+/// antivirus or indexers briefly hold the target.
+/// </summary>
+internal sealed class WindowsFileSystem : FileSystemPlatform
+{
+    private const int FirstRetryDelayMilliseconds = 10;
+    private const int MaxRetryDelayMilliseconds = 250;
+
+    internal override bool ClosesBeforeRename => true;
+
+    internal override ExistingFile? Inspect(string path)
+    {
+        FileAttributes attributes;
+        try
+        {
+            attributes = File.GetAttributes(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        var kind = (attributes & FileAttributes.ReparsePoint) != 0 ? FileKind.SymbolicLink
+            : (attributes & FileAttributes.Directory) != 0 ? FileKind.Directory
+            : FileKind.RegularFile;
+        return new ExistingFile(kind, 0, 0, 0);
+    }
+
+    internal override void ValidateFileName(string fileName, string path)
+    {
+        // NTFS and ReFS hold 255 UTF-16 units per name; the temp name is shortened to fit the same limit.
+        if (fileName.Length > 255)
+        {
+            throw new PathTooLongException($"The file name in '{path}' is longer than the 255 characters a Windows file name can hold.");
+        }
+    }
+
+    internal override void ThrowIfReadOnly(string path)
+    {
+        if ((File.GetAttributes(path) & FileAttributes.ReadOnly) != 0)
+        {
+            throw new UnauthorizedAccessException($"'{path}' is read-only, so it is left unchanged.");
+        }
+    }
+
+    internal override SafeFileHandle? TryCreateTemp(string tempPath, ExistingFile? replaced, AtomicFileOptions options)
+    {
+        try
+        {
+            // FileShare.None: recovery cannot delete the temp while this writer holds it open.
+            return File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        }
+        catch (IOException e) when ((e.HResult & 0xFFFF) is Errors.ERROR_FILE_EXISTS or Errors.ERROR_ALREADY_EXISTS)
+        {
+            return null;
+        }
+    }
+
+    internal override void FlushFile(SafeFileHandle handle, string path)
+    {
+        if (!Kernel32.FlushFileBuffers(handle))
+        {
+            throw ToException(Marshal.GetLastPInvokeError(), "Flushing to disk", path);
+        }
+    }
+
+    internal override void Replace(string tempPath, string targetPath, AtomicFileOptions options) =>
+        MoveWithRetries(tempPath, targetPath, Kernel32.MOVEFILE_REPLACE_EXISTING | WriteThrough(options), options);
+
+    internal override bool TryPublishNew(string tempPath, string targetPath, AtomicFileOptions options)
+    {
+        try
+        {
+            MoveWithRetries(tempPath, targetPath, WriteThrough(options), options);
+            return true;
+        }
+        catch (IOException e) when ((e.HResult & 0xFFFF) is Errors.ERROR_FILE_EXISTS or Errors.ERROR_ALREADY_EXISTS)
+        {
+            return false;
+        }
+    }
+
+    // NTFS journals its metadata and MOVEFILE_WRITE_THROUGH returns only once the move is on disk.
+    internal override void FlushDirectory(string directory)
+    {
+    }
+
+    internal override void DeleteFile(string path) => File.Delete(path);
+
+    private static uint WriteThrough(AtomicFileOptions options) =>
+        options.Durability == Durability.Full ? Kernel32.MOVEFILE_WRITE_THROUGH : 0;
+
+    private static void MoveWithRetries(string tempPath, string targetPath, uint flags, AtomicFileOptions options)
+    {
+        var deadline = Environment.TickCount64 + (long)options.WindowsRetryTimeout.TotalMilliseconds;
+        var delay = FirstRetryDelayMilliseconds;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (Kernel32.MoveFileEx(tempPath, targetPath, flags))
+            {
+                return;
+            }
+
+            var error = Marshal.GetLastPInvokeError();
+            var transient = error is Errors.ERROR_ACCESS_DENIED or Errors.ERROR_SHARING_VIOLATION or Errors.ERROR_LOCK_VIOLATION;
+            if (!transient || Environment.TickCount64 + delay > deadline)
+            {
+                throw ToException(error, "Replacing", targetPath);
+            }
+
+            if (options.Logger is { } logger)
+            {
+                Log.ReplaceRetry(logger, targetPath, error, attempt, delay);
+            }
+
+            Thread.Sleep(delay);
+            delay = Math.Min(delay * 2, MaxRetryDelayMilliseconds);
+        }
+    }
+
+    private static Exception ToException(int error, string action, string path)
+    {
+        var message = $"{action} '{path}' failed: {Marshal.GetPInvokeErrorMessage(error)} (Windows error {error}).";
+        Exception exception = error switch
+        {
+            Errors.ERROR_ACCESS_DENIED => new UnauthorizedAccessException(message),
+            Errors.ERROR_FILE_NOT_FOUND => new FileNotFoundException(message, path),
+            Errors.ERROR_PATH_NOT_FOUND => new DirectoryNotFoundException(message),
+            _ => new IOException(message),
+        };
+        exception.HResult = unchecked((int)0x80070000) | error;
+        return exception;
+    }
+}
