@@ -1,0 +1,15 @@
+namespace AtomicFiles.Testing;
+
+/// <summary>What a test needs from the machine beyond .NET. CI (.ci/run) installs all of it and fails on any skip.</summary>
+[Flags]
+public enum Requirement
+{
+    None = 0,
+    Linux = 1,
+    Root = 2,
+    Strace = 4,
+    Fuse = 8,
+    LoopDevices = 16,
+    Xfs = 32,
+    Btrfs = 64,
+}

@@ -1,0 +1,55 @@
+namespace AtomicFiles.Testing;
+
+/// <summary>Finds what is missing for a test, so it can skip with the reason on a laptop (and fail CI, which counts skips).</summary>
+public static class RequirementCheck
+{
+    /// <summary>The reason the machine cannot run a test needing <paramref name="requirements"/>; null if it can.</summary>
+    public static string? MissingReason(Requirement requirements)
+    {
+        var missing = new List<string>();
+        var linux = OperatingSystem.IsLinux();
+        if (requirements.HasFlag(Requirement.Linux) && !linux)
+        {
+            missing.Add("Linux");
+        }
+
+        if (requirements.HasFlag(Requirement.Root) && (!linux || Environment.UserName != "root"))
+        {
+            missing.Add("root");
+        }
+
+        if (requirements.HasFlag(Requirement.Strace) && !OnPath("strace"))
+        {
+            missing.Add("strace (apt-get install strace)");
+        }
+
+        if (requirements.HasFlag(Requirement.Fuse) && !(File.Exists("/dev/fuse") && OnPath("fusermount3")))
+        {
+            missing.Add("/dev/fuse and fusermount3 (apt-get install fuse3)");
+        }
+
+        if (requirements.HasFlag(Requirement.LoopDevices) && !(File.Exists("/dev/loop-control") && OnPath("losetup")))
+        {
+            missing.Add("loop devices (/dev/loop-control, losetup)");
+        }
+
+        if (requirements.HasFlag(Requirement.Xfs) && !OnPath("mkfs.xfs"))
+        {
+            missing.Add("mkfs.xfs (apt-get install xfsprogs)");
+        }
+
+        if (requirements.HasFlag(Requirement.Btrfs) && !OnPath("mkfs.btrfs"))
+        {
+            missing.Add("mkfs.btrfs (apt-get install btrfs-progs)");
+        }
+
+        return missing.Count == 0 ? null : "Needs " + string.Join(", ", missing);
+    }
+
+    /// <summary>Whether an executable of this name is on PATH (or in the sbin directories root tools live in).</summary>
+    public static bool OnPath(string executable)
+    {
+        var path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty) + ":/usr/sbin:/sbin";
+        return path.Split(':', StringSplitOptions.RemoveEmptyEntries).Any(dir => File.Exists(Path.Join(dir, executable)));
+    }
+}

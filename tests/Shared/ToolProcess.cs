@@ -1,0 +1,50 @@
+using System.Diagnostics;
+
+namespace AtomicFiles.Testing;
+
+/// <summary>Runs the atomicfile tool in a child process, optionally under another program (strace, setpriv).</summary>
+public static class ToolProcess
+{
+    /// <summary>The built tool, copied next to the test assembly by the project reference.</summary>
+    public static string ToolDll => Path.Join(AppContext.BaseDirectory, "atomicfile.dll");
+
+    public static string DotnetHost => Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet"
+        ? host
+        : "dotnet";
+
+    public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
+
+    /// <summary>Runs `atomicfile ARGS`, prefixed by <paramref name="wrapper"/> (e.g. strace and its options) when given.</summary>
+    public static Result Run(IEnumerable<string> args, string? standardInput = null, IEnumerable<string>? wrapper = null, TimeSpan? timeout = null)
+    {
+        var command = (wrapper ?? []).Concat([DotnetHost, ToolDll]).Concat(args).ToList();
+        var start = new ProcessStartInfo(command[0])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in command.Skip(1))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (standardInput is not null)
+        {
+            process.StandardInput.Write(standardInput);
+        }
+
+        process.StandardInput.Close();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'{string.Join(' ', command)}' did not finish in time.");
+        }
+
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
