@@ -234,16 +234,23 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     }
 
     /// <summary>
-    /// An exclusive flock held until the handle closes: the sign recovery looks for that a writer is alive.
-    /// The kernel drops it when the process dies, so a killed writer's temp becomes sweepable at once.
+    /// A shared flock held until the handle closes: the sign recovery looks for that a writer is alive (recovery asks
+    /// for an exclusive lock, which any holder refuses). The kernel drops it when the process dies, so a killed
+    /// writer's temp becomes sweepable at once.
     /// </summary>
+    /// <remarks>
+    /// Shared, not exclusive, because the lock rides along with the inode through the rename: for the instant between
+    /// the rename and the close, the published file carries it, and .NET readers (File.ReadAllBytes and every
+    /// FileShare.Read open take flock(LOCK_SH|LOCK_NB)) would fail with "used by another process" on an exclusive one.
+    /// The torture demo hit exactly that.
+    /// </remarks>
     private static void LockForLifetime(SafeFileHandle handle, string path)
     {
         using var lease = new FileDescriptorLease(handle);
         int result;
         do
         {
-            result = Sys.Flock(lease.Fd, Sys.LOCK_EX);
+            result = Sys.Flock(lease.Fd, Sys.LOCK_SH);
         }
         while (result != 0 && UnixErrors.LastErrno == Errno.EINTR);
 
