@@ -178,6 +178,50 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         }
     }
 
+    internal override TempFileState CheckTemp(string tempPath, bool remove)
+    {
+        // Non-blocking, so a FIFO planted under a temp name cannot hang recovery; no-follow, so a link is never chased.
+        var flags = OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC | OpenFlags.O_NONBLOCK;
+        var fd = OpenRetryingEintr(tempPath, OpenFlags.O_RDONLY | flags);
+        if (fd < 0 && UnixErrors.LastErrno == Errno.EACCES)
+        {
+            // A temp keeps its target's mode, which may be write-only; flock works on a descriptor of either kind.
+            fd = OpenRetryingEintr(tempPath, OpenFlags.O_WRONLY | flags);
+        }
+
+        if (fd < 0)
+        {
+            var errno = UnixErrors.LastErrno;
+            return errno == Errno.ENOENT || errno == Errno.ELOOP || errno == Errno.ENXIO
+                ? TempFileState.Skipped
+                : throw UnixErrors.ToException(errno, "Opening the temp file", tempPath);
+        }
+
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (!TryLockNow(handle, tempPath))
+        {
+            return TempFileState.InUse;
+        }
+
+        // Locked. But between our open and our lock its writer may have renamed it over the target and exited, and
+        // the lock we hold may be on a published file: act only if the name still names the inode we locked.
+        var locked = UnixFileStatus.Get(handle, tempPath);
+        if (locked.Kind != FileKind.RegularFile || locked.LinkCount == 0
+            || UnixFileStatus.TryGet(tempPath, out var named) != 0 || named.Inode != locked.Inode)
+        {
+            return TempFileState.Skipped;
+        }
+
+        if (remove)
+        {
+            // Still under our lock: a writer that opened this name just now finds it unlinked once it gets the lock,
+            // and takes another name (TryCreateTemp).
+            DeleteFile(tempPath);
+        }
+
+        return TempFileState.Orphaned;
+    }
+
     /// <returns>true if renamed, false if the target exists, null if this system cannot rename without replacing.</returns>
     private static bool? RenameNoReplace(string tempPath, string targetPath)
     {
@@ -258,6 +302,32 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         {
             throw UnixErrors.ToException(UnixErrors.LastErrno, "Locking the temp file", path);
         }
+    }
+
+    private static int OpenRetryingEintr(string path, int flags)
+    {
+        int fd;
+        do
+        {
+            fd = Sys.Open(path, flags, 0);
+        }
+        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
+
+        return fd;
+    }
+
+    /// <summary>flock(LOCK_EX|LOCK_NB): false if another open file description holds the lock (a live writer).</summary>
+    private static bool TryLockNow(SafeFileHandle handle, string path)
+    {
+        using var lease = new FileDescriptorLease(handle);
+        int result;
+        do
+        {
+            result = Sys.Flock(lease.Fd, Sys.LOCK_EX | Sys.LOCK_NB);
+        }
+        while (result != 0 && UnixErrors.LastErrno == Errno.EINTR);
+
+        return result == 0 || (UnixErrors.LastErrno == Errno.EWOULDBLOCK ? false : throw UnixErrors.ToException(UnixErrors.LastErrno, "Locking the temp file", path));
     }
 
     private static void CopyOwnerAndMode(SafeFileHandle handle, string tempPath, UnixFileStatus created, ExistingFile replaced, ILogger? logger)

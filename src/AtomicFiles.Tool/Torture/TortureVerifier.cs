@@ -1,0 +1,181 @@
+using System.Globalization;
+
+namespace AtomicFiles.Tool.Torture;
+
+/// <summary>
+/// Checks the files of a torture run against what the writers reported: every file present is a complete, valid
+/// version, and no file is behind a commit reported as returned, nor behind a version seen earlier.
+/// </summary>
+/// <remarks>Reports arrive on the writers' output threads while <see cref="Verify"/> runs on the harness thread.</remarks>
+internal sealed class TortureVerifier
+{
+    // A chain whose newest links were removed this many names back means something is missing, not still racing.
+    private const int MaxChainProbe = 1000;
+
+    private readonly string _directory;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, long> _reportedShared = [];
+    private readonly Dictionary<int, long> _reportedCreated = [];
+    private readonly Dictionary<string, long> _observedShared = [];
+
+    internal TortureVerifier(string directory)
+    {
+        _directory = directory;
+    }
+
+    internal long FilesVerified { get; private set; }
+
+    /// <summary>Records a commit a writer reported as returned: from now on its file must never be older.</summary>
+    internal void OnCommitted(int slot, WriterMessage.Committed commit)
+    {
+        lock (_gate)
+        {
+            if (commit.Method == CommitMethod.CreateNew)
+            {
+                _reportedCreated[slot] = Math.Max(_reportedCreated.GetValueOrDefault(slot), commit.Version);
+            }
+            else
+            {
+                _reportedShared[commit.FileName] = Math.Max(_reportedShared.GetValueOrDefault(commit.FileName), commit.Version);
+            }
+        }
+    }
+
+    /// <summary>Checks every file now. Writers may keep committing meanwhile: versions only rise, so that is fair.</summary>
+    internal List<TortureViolation> Verify()
+    {
+        // The expectations first, the files after: whatever was reported before the snapshot is on disk by then.
+        Dictionary<string, long> reportedShared;
+        Dictionary<int, long> reportedCreated;
+        lock (_gate)
+        {
+            reportedShared = new(_reportedShared);
+            reportedCreated = new(_reportedCreated);
+        }
+
+        var violations = new List<TortureViolation>();
+        foreach (var fileName in TortureFiles.AllShared)
+        {
+            VerifyShared(fileName, reportedShared.GetValueOrDefault(fileName), violations);
+        }
+
+        foreach (var (slot, sequence) in reportedCreated)
+        {
+            VerifyCreatedChain(slot, sequence, violations);
+        }
+
+        return violations;
+    }
+
+    private void VerifyShared(string fileName, long reported, List<TortureViolation> violations)
+    {
+        if (!TryRead(fileName, violations, out var bytes))
+        {
+            if (reported > 0)
+            {
+                violations.Add(new(fileName, $"missing, though version {reported} was committed"));
+            }
+
+            return;
+        }
+
+        if (bytes is null)
+        {
+            return;
+        }
+
+        FilesVerified++;
+        var decoded = TortureContent.Decode(bytes);
+        if (!decoded.IsValid)
+        {
+            violations.Add(new(fileName, decoded.Problem!));
+            return;
+        }
+
+        var observed = _observedShared.GetValueOrDefault(fileName);
+        if (decoded.Version < reported)
+        {
+            violations.Add(new(fileName, $"holds version {decoded.Version}, but version {reported} was committed"));
+            Rebase(fileName, reported, decoded.Version);
+        }
+        else if (decoded.Version < observed)
+        {
+            violations.Add(new(fileName, $"went back from version {observed} to {decoded.Version}"));
+        }
+
+        _observedShared[fileName] = decoded.Version;
+    }
+
+    /// <summary>
+    /// A slot's CreateNew chain: the reported name, or — since the writer removes a name only after creating the
+    /// next — a later one, must exist and hold its own sequence number as a complete version.
+    /// </summary>
+    private void VerifyCreatedChain(int slot, long reported, List<TortureViolation> violations)
+    {
+        for (var sequence = reported; sequence < reported + MaxChainProbe; sequence++)
+        {
+            var fileName = TortureFiles.Created(slot, sequence);
+            if (!TryRead(fileName, violations, out var bytes))
+            {
+                continue;
+            }
+
+            if (bytes is null)
+            {
+                return;
+            }
+
+            FilesVerified++;
+            var decoded = TortureContent.Decode(bytes);
+            if (!decoded.IsValid)
+            {
+                violations.Add(new(fileName, decoded.Problem!));
+            }
+            else if (decoded.Version != sequence)
+            {
+                violations.Add(new(fileName, string.Create(CultureInfo.InvariantCulture, $"holds version {decoded.Version} instead of {sequence}")));
+            }
+
+            return;
+        }
+
+        violations.Add(new(TortureFiles.Created(slot, reported), "missing, though CreateNew committed it and no later file replaced it"));
+        lock (_gate)
+        {
+            _reportedCreated.Remove(slot);
+        }
+    }
+
+    /// <summary>After a regression is counted once, judge later reads against what is really there.</summary>
+    private void Rebase(string fileName, long reported, long version)
+    {
+        lock (_gate)
+        {
+            if (_reportedShared.GetValueOrDefault(fileName) == reported)
+            {
+                _reportedShared[fileName] = version;
+            }
+        }
+    }
+
+    /// <summary>Reads the file as any .NET reader would. False if it is absent; true with null bytes if it is there but unreadable (a violation).</summary>
+    private bool TryRead(string fileName, List<TortureViolation> violations, out byte[]? bytes)
+    {
+        bytes = null;
+        try
+        {
+            bytes = File.ReadAllBytes(Path.Join(_directory, fileName));
+            return true;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+        catch (IOException e)
+        {
+            // A committed file must be readable: a lock left on it, say, would make readers fail.
+            violations.Add(new(fileName, $"unreadable: {e.Message}"));
+            return true;
+        }
+    }
+}
