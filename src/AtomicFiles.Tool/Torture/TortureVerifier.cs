@@ -69,7 +69,7 @@ internal sealed class TortureVerifier
 
     private void VerifyShared(string fileName, long reported, List<TortureViolation> violations)
     {
-        if (!TryRead(fileName, violations, out var bytes))
+        if (!TryReadVersion(fileName, violations, out var read))
         {
             if (reported > 0)
             {
@@ -79,31 +79,23 @@ internal sealed class TortureVerifier
             return;
         }
 
-        if (bytes is null)
+        if (read is not { } version)
         {
-            return;
-        }
-
-        FilesVerified++;
-        var decoded = TortureContent.Decode(bytes);
-        if (!decoded.IsValid)
-        {
-            violations.Add(new(fileName, decoded.Problem!));
             return;
         }
 
         var observed = _observedShared.GetValueOrDefault(fileName);
-        if (decoded.Version < reported)
+        if (version < reported)
         {
-            violations.Add(new(fileName, $"holds version {decoded.Version}, but version {reported} was committed"));
-            Rebase(fileName, reported, decoded.Version);
+            violations.Add(new(fileName, $"holds version {version}, but version {reported} was committed"));
+            Rebase(fileName, reported, version);
         }
-        else if (decoded.Version < observed)
+        else if (version < observed)
         {
-            violations.Add(new(fileName, $"went back from version {observed} to {decoded.Version}"));
+            violations.Add(new(fileName, $"went back from version {observed} to {version}"));
         }
 
-        _observedShared[fileName] = decoded.Version;
+        _observedShared[fileName] = version;
     }
 
     /// <summary>
@@ -115,25 +107,14 @@ internal sealed class TortureVerifier
         for (var sequence = reported; sequence < reported + MaxChainProbe; sequence++)
         {
             var fileName = TortureFiles.Created(slot, sequence);
-            if (!TryRead(fileName, violations, out var bytes))
+            if (!TryReadVersion(fileName, violations, out var version))
             {
                 continue;
             }
 
-            if (bytes is null)
+            if (version is { } v && v != sequence)
             {
-                return;
-            }
-
-            FilesVerified++;
-            var decoded = TortureContent.Decode(bytes);
-            if (!decoded.IsValid)
-            {
-                violations.Add(new(fileName, decoded.Problem!));
-            }
-            else if (decoded.Version != sequence)
-            {
-                violations.Add(new(fileName, string.Create(CultureInfo.InvariantCulture, $"holds version {decoded.Version} instead of {sequence}")));
+                violations.Add(new(fileName, string.Create(CultureInfo.InvariantCulture, $"holds version {v} instead of {sequence}")));
             }
 
             return;
@@ -158,14 +139,17 @@ internal sealed class TortureVerifier
         }
     }
 
-    /// <summary>Reads the file as any .NET reader would. False if it is absent; true with null bytes if it is there but unreadable (a violation).</summary>
-    private bool TryRead(string fileName, List<TortureViolation> violations, out byte[]? bytes)
+    /// <summary>
+    /// Reads the file as any .NET reader would and checks it. False if it is absent. True with a null version if it is
+    /// there but unreadable or not a complete version: a violation, recorded.
+    /// </summary>
+    private bool TryReadVersion(string fileName, List<TortureViolation> violations, out long? version)
     {
-        bytes = null;
+        version = null;
+        byte[] bytes;
         try
         {
             bytes = File.ReadAllBytes(Path.Join(_directory, fileName));
-            return true;
         }
         catch (FileNotFoundException)
         {
@@ -177,5 +161,18 @@ internal sealed class TortureVerifier
             violations.Add(new(fileName, $"unreadable: {e.Message}"));
             return true;
         }
+
+        FilesVerified++;
+        var decoded = TortureContent.Decode(bytes);
+        if (decoded.IsValid)
+        {
+            version = decoded.Version;
+        }
+        else
+        {
+            violations.Add(new(fileName, decoded.Problem!));
+        }
+
+        return true;
     }
 }
