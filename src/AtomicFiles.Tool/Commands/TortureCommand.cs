@@ -29,9 +29,9 @@ internal sealed class TortureCommand : ICommand
             {
                 case "--dir" when value is not null: directory = value; break;
                 case "--seconds" when value is not null: seconds = Positive(args[i], value); break;
-                case "--writers" when value is not null: writers = (int)Positive(args[i], value); break;
-                case "--size" when value is not null: size = (int)Math.Max(Positive(args[i], value), TortureContent.MinimumSize); break;
-                case "--kills" when value is not null: maxKills = (long)Positive(args[i], value); break;
+                case "--writers" when value is not null: writers = Whole(args[i], value, minimum: 1); break;
+                case "--size" when value is not null: size = Whole(args[i], value, minimum: TortureContent.MinimumSize); break;
+                case "--kills" when value is not null: maxKills = Whole(args[i], value, minimum: 1); break;
                 default: throw new UsageException($"unknown or incomplete option '{args[i]}'");
             }
 
@@ -76,6 +76,11 @@ internal sealed class TortureCommand : ICommand
 
         return result.Passed ? CommandLine.Success : CommandLine.Failure;
     }
+
+    private static int Whole(string option, string value, int minimum) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= minimum
+            ? number
+            : throw new UsageException($"{option} needs a whole number of at least {minimum}, not '{value}'");
 
     private static double Positive(string option, string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number > 0

@@ -13,7 +13,7 @@ internal static class TortureSummary
         {
             ("Writers x file size", F($"{s.Writers} x {s.FileSize:N0} bytes")),
             ("Duration", F($"{seconds:0.0} s")),
-            ("Kills (SIGKILL, mid-commit)", F($"{result.Kills:N0}")),
+            ("Kills (SIGKILL at random moments)", F($"{result.Kills:N0}")),
             ("Commits returned", F($"{result.TotalCommits:N0} ({result.TotalCommits / Math.Max(seconds, 0.001):N0}/s)")),
         };
         rows.AddRange(result.Commits.Select(c => ("  via " + c.Key, F($"{c.Value:N0}"))));
