@@ -162,6 +162,22 @@ public sealed class AtomicFileUpdateTests : IDisposable
     }
 
     [Fact]
+    public async Task UpdateAsync_LockHeldByAnotherUpdater_ThrowsTimeoutNamingThePath()
+    {
+        var path = _dir.File("a.txt");
+        File.WriteAllText(path, "old");
+        using var release = new ManualResetEventSlim();
+        var holder = HoldLockInAnotherUpdate(path, release);
+
+        var act = () => AtomicFile.UpdateAsync(path, (_, _) => ValueTask.FromResult("x"u8.ToArray()), new AtomicFileOptions { LockTimeout = TimeSpan.Zero });
+
+        await act.Should().ThrowAsync<TimeoutException>().WithMessage($"*'{path}'*");
+        release.Set();
+        await holder;
+        File.ReadAllText(path).Should().Be("old+holder");
+    }
+
+    [Fact]
     public async Task UpdateAsync_CancelledWhileWaitingForTheLock_ThrowsOperationCanceledAndFileUnchanged()
     {
         var path = _dir.File("a.txt");

@@ -63,13 +63,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         var mode = preserve ? replaced!.Value.Mode : options.UnixCreateMode is { } m ? (uint)m : DefaultCreateMode;
         var flags = OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
 
-        int fd;
-        do
-        {
-            fd = Sys.Open(tempPath, flags, mode);
-        }
-        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
-
+        var fd = OpenRetryingEintr(tempPath, flags, mode);
         if (fd < 0)
         {
             var errno = UnixErrors.LastErrno;
@@ -154,13 +148,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
 
     internal override void FlushDirectory(string directory)
     {
-        int fd;
-        do
-        {
-            fd = Sys.Open(directory, OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
-        }
-        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
-
+        var fd = OpenRetryingEintr(directory, OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC);
         if (fd < 0)
         {
             throw UnixErrors.ToException(UnixErrors.LastErrno, "Opening the directory", directory);
@@ -290,44 +278,47 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     /// </remarks>
     private static void LockForLifetime(SafeFileHandle handle, string path)
     {
-        using var lease = new FileDescriptorLease(handle);
-        int result;
-        do
-        {
-            result = Sys.Flock(lease.Fd, Sys.LOCK_SH);
-        }
-        while (result != 0 && UnixErrors.LastErrno == Errno.EINTR);
-
-        if (result != 0)
+        if (FlockRetryingEintr(handle, Sys.LOCK_SH) != 0)
         {
             throw UnixErrors.ToException(UnixErrors.LastErrno, "Locking the temp file", path);
         }
     }
 
-    private static int OpenRetryingEintr(string path, int flags)
+    /// <summary>flock(LOCK_EX|LOCK_NB): false if another open file description holds a lock on it (a live writer).</summary>
+    private static bool TryLockNow(SafeFileHandle handle, string path)
     {
-        int fd;
-        do
+        if (FlockRetryingEintr(handle, Sys.LOCK_EX | Sys.LOCK_NB) == 0)
         {
-            fd = Sys.Open(path, flags, 0);
+            return true;
         }
-        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
 
-        return fd;
+        var errno = UnixErrors.LastErrno;
+        return errno == Errno.EWOULDBLOCK ? false : throw UnixErrors.ToException(errno, "Locking the temp file", path);
     }
 
-    /// <summary>flock(LOCK_EX|LOCK_NB): false if another open file description holds the lock (a live writer).</summary>
-    private static bool TryLockNow(SafeFileHandle handle, string path)
+    private static int FlockRetryingEintr(SafeFileHandle handle, int operation)
     {
         using var lease = new FileDescriptorLease(handle);
         int result;
         do
         {
-            result = Sys.Flock(lease.Fd, Sys.LOCK_EX | Sys.LOCK_NB);
+            result = Sys.Flock(lease.Fd, operation);
         }
         while (result != 0 && UnixErrors.LastErrno == Errno.EINTR);
 
-        return result == 0 || (UnixErrors.LastErrno == Errno.EWOULDBLOCK ? false : throw UnixErrors.ToException(UnixErrors.LastErrno, "Locking the temp file", path));
+        return result;
+    }
+
+    private static int OpenRetryingEintr(string path, int flags, uint mode = 0)
+    {
+        int fd;
+        do
+        {
+            fd = Sys.Open(path, flags, mode);
+        }
+        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
+
+        return fd;
     }
 
     private static void CopyOwnerAndMode(SafeFileHandle handle, string tempPath, UnixFileStatus created, ExistingFile replaced, ILogger? logger)
