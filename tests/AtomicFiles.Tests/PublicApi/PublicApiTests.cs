@@ -103,5 +103,16 @@ public sealed class PublicApiTests
         return type.IsGenericParameter ? type.Name : type.FullName ?? type.Name;
     }
 
-    private static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+    // Not [CallerFilePath]: CI builds map source paths to /_/ for deterministic output.
+    private static string SourceDirectory()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Join(dir.FullName, "AtomicFiles.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return Path.Join(dir?.FullName ?? throw new InvalidOperationException("The repository root (AtomicFiles.sln) was not found above the test binaries."),
+            "tests", "AtomicFiles.Tests", "PublicApi");
+    }
 }
