@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using AtomicFiles.Tests.Support;
 
@@ -59,13 +58,13 @@ public sealed class ConsumerSmokeTests : IDisposable
             "-p:PublishTrimmed=true", "-o", published);
         publish.Should().NotContain("warning IL", "the library must be trim-safe");
         File.Delete(output);
-        Run(Path.Join(published, OperatingSystem.IsWindows() ? "consumer.exe" : "consumer"), app, output);
+        Command.Run(Path.Join(published, OperatingSystem.IsWindows() ? "consumer.exe" : "consumer"), app, [output]);
         File.ReadAllText(output).Should().Be("{\"theme\":\"dark\"}");
 
         var tools = _dir.File("tools");
         Dotnet(_dir.Path, "tool", "install", "AtomicFiles.Tool", "--tool-path", tools, "--add-source", feed, "--version", _version);
         var written = _dir.File("from-tool.txt");
-        Run(Path.Join(tools, OperatingSystem.IsWindows() ? "atomicfile.exe" : "atomicfile"), _dir.Path, "write", written, stdin: "sponged");
+        Command.Run(Path.Join(tools, OperatingSystem.IsWindows() ? "atomicfile.exe" : "atomicfile"), _dir.Path, ["write", written], stdin: "sponged");
         File.ReadAllText(written).Should().Be("sponged");
     }
 
@@ -107,34 +106,5 @@ public sealed class ConsumerSmokeTests : IDisposable
         return app;
     }
 
-    private static string Dotnet(string workingDirectory, params string[] args) => Run(ToolProcess.DotnetHost, workingDirectory, args);
-
-    private static string Run(string program, string workingDirectory, params string[] args) => Run(program, workingDirectory, args, stdin: null);
-
-    private static string Run(string program, string workingDirectory, string arg0, string arg1, string stdin) => Run(program, workingDirectory, [arg0, arg1], stdin);
-
-    private static string Run(string program, string workingDirectory, string[] args, string? stdin)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardInput.Write(stdin ?? "");
-        process.StandardInput.Close();
-        process.WaitForExit(TimeSpan.FromMinutes(5)).Should().BeTrue($"{program} {string.Join(' ', args)} should finish");
-        var output = stdout.Result + stderr.Result;
-        process.ExitCode.Should().Be(0, $"{program} {string.Join(' ', args)} failed:\n{output}");
-        return output;
-    }
+    private static string Dotnet(string workingDirectory, params string[] args) => Command.Run(ToolProcess.DotnetHost, workingDirectory, args);
 }
