@@ -15,7 +15,17 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     // Set once renameat2 turns out to be missing (old glibc, musl) or unsupported by the filesystem.
     private static volatile bool s_renameNoReplaceUnavailable = !OperatingSystem.IsLinux();
 
-    internal override bool ClosesBeforeRename => false;
+    // The fd stays open (a RenameBeforeFileFlush test mutation still flushes through it); only the flock goes. From here
+    // to the rename a concurrent Recover could take the lock and remove the temp: the rename then fails and the
+    // target stays as it was — a failed commit, never lost data.
+    internal override void ReleaseBeforeRename(SafeFileHandle handle, string tempPath)
+    {
+        using var lease = new FileDescriptorLease(handle);
+        if (Sys.Flock(lease.Fd, Sys.LOCK_UN) != 0)
+        {
+            throw UnixErrors.ToException(UnixErrors.LastErrno, "Unlocking the temp file", tempPath);
+        }
+    }
 
     internal override ExistingFile? Inspect(string path)
     {
@@ -246,12 +256,22 @@ internal sealed class UnixFileSystem : FileSystemPlatform
 
     private static void FlushDescriptor(int fd, string path)
     {
-        if (OperatingSystem.IsMacOS() && Sys.FcntlNoArg(fd, Sys.F_FULLFSYNC) == 0)
+        if (OperatingSystem.IsMacOS())
         {
-            return;
+            if (Sys.FcntlNoArg(fd, Sys.F_FULLFSYNC) == 0)
+            {
+                return;
+            }
+
+            // Fall back to fsync only where F_FULLFSYNC is unsupported (some network and FUSE filesystems); any other
+            // failure, EIO above all, is the answer — a later fsync succeeding would hide it.
+            var errno = UnixErrors.LastErrno;
+            if (errno != Errno.ENOTSUP && errno != Errno.EINVAL && errno != Errno.ENOTTY)
+            {
+                throw UnixErrors.ToException(errno, "Flushing to disk", path);
+            }
         }
 
-        // macOS lands here only where F_FULLFSYNC is unsupported (some network and FUSE filesystems).
         int result;
         do
         {
