@@ -1,6 +1,6 @@
 using AtomicFiles.Platform;
 
-namespace AtomicFiles.Tests.Tool.Commands;
+namespace AtomicFiles.Tests.Tool;
 
 public sealed class RecoverAndCleanCommandTests : IDisposable
 {

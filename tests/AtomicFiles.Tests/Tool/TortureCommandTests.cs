@@ -1,4 +1,4 @@
-namespace AtomicFiles.Tests.Tool.Commands;
+namespace AtomicFiles.Tests.Tool;
 
 public sealed class TortureCommandTests : IDisposable
 {
