@@ -15,16 +15,11 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     // Set once renameat2 turns out to be missing (old glibc, musl) or unsupported by the filesystem.
     private static volatile bool s_renameNoReplaceUnavailable = !OperatingSystem.IsLinux();
 
-    // The fd stays open (a RenameBeforeFileFlush test mutation still flushes through it); only the flock goes. From here
-    // to the rename a concurrent Recover could take the lock and remove the temp: the rename then fails and the
-    // target stays as it was — a failed commit, never lost data.
+    // Nothing to release: the liveness lock is shared (see LockForLifetime), so the instant the published file still
+    // carries it refuses no reader, and keeping it until the close leaves a concurrent Recover no window to sweep a
+    // temp whose writer is about to rename it.
     internal override void ReleaseBeforeRename(SafeFileHandle handle, string tempPath)
     {
-        using var lease = new FileDescriptorLease(handle);
-        if (Sys.Flock(lease.Fd, Sys.LOCK_UN) != 0)
-        {
-            throw UnixErrors.ToException(UnixErrors.LastErrno, "Unlocking the temp file", tempPath);
-        }
     }
 
     internal override ExistingFile? Inspect(string path)
