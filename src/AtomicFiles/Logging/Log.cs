@@ -31,4 +31,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Committing {Path} failed; the target is unchanged")]
     internal static partial void CommitFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "Committed a transaction in {Root}: {Replaced} files replaced, {Deleted} deleted, in {Milliseconds:F3} ms")]
+    internal static partial void TransactionCommitted(ILogger logger, string root, int replaced, int deleted, double milliseconds);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Debug, Message = "Rolled back a transaction in {Root}: its staged temps and journal were removed")]
+    internal static partial void TransactionRolledBack(ILogger logger, string root);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Recovered the interrupted transaction journal {JournalPath}: completed {Completed} (false: rolled back)")]
+    internal static partial void TransactionRecovered(ILogger logger, string journalPath, bool completed);
 }
