@@ -72,7 +72,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     /// <exception cref="UnauthorizedAccessException">The path is a directory, the file is read-only, or the directory is not writable.</exception>
     /// <exception cref="IOException">The file is on another filesystem than the root, or the temp file could not be created.</exception>
     /// <exception cref="InvalidOperationException">The transaction was committed or rolled back.</exception>
-    public Stream Create(string path) => new BufferedStream(Stage(path), _options.BufferSize);
+    public Stream Create(string path) => Stage(path, buffered: true);
 
     /// <summary>Stages <paramref name="bytes"/> as the new content of <paramref name="path"/>.</summary>
     /// <param name="path">The file, inside the root; a relative path is taken relative to the root.</param>
@@ -80,7 +80,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     /// <inheritdoc cref="Create" path="/exception"/>
     public void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
     {
-        using var stream = Stage(path);
+        using var stream = Stage(path, buffered: false);
         stream.Write(bytes);
     }
 
@@ -98,7 +98,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     public void WriteAllText(string path, string? contents, Encoding encoding)
     {
         ArgumentNullException.ThrowIfNull(encoding);
-        using var stream = Stage(path);
+        using var stream = Stage(path, buffered: false);
         stream.Write(encoding.Preamble);
         stream.Write(encoding.GetBytes(contents ?? string.Empty));
     }
@@ -200,7 +200,9 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         }
     }
 
-    private StagedContentStream Stage(string path)
+    /// <param name="path">The file to stage.</param>
+    /// <param name="buffered">Whether the caller writes in small pieces (a stream handed out) or all at once.</param>
+    private Stream Stage(string path, bool buffered)
     {
         ThrowIfNotOpen();
         var (target, relative) = _root.ResolveWrite(path, _options);
@@ -210,7 +212,12 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
 
         // Journaled before the temp exists: whenever a crash strikes, recovery knows every temp to remove.
         var staged = StagedFile.Create(target, _options, temp => journal?.AppendReplace(Path.Join(relativeDirectory, Path.GetFileName(temp)), relative));
-        var stream = new StagedContentStream(staged);
+        Stream stream = new StagedContentStream(staged);
+        if (buffered)
+        {
+            stream = new BufferedStream(stream, _options.BufferSize);
+        }
+
         _replaces.Add(new StagedReplace(staged, stream, relative));
         _claimed.Add(relative);
         Step($"stage {relative}");
@@ -485,5 +492,8 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         }
     }
 
-    private sealed record StagedReplace(StagedFile File, StagedContentStream Stream, string Relative);
+    /// <param name="File">The temp beside its target.</param>
+    /// <param name="Stream">What the caller writes to: disposed at commit so buffered bytes reach the temp.</param>
+    /// <param name="Relative">The target's path relative to the root, as the journal records it.</param>
+    private sealed record StagedReplace(StagedFile File, Stream Stream, string Relative);
 }
