@@ -50,6 +50,26 @@ internal static class TransactionRecovery
         return results;
     }
 
+    /// <summary>
+    /// Whether a transaction journal exists in the directory of <paramref name="tempPath"/> or above it. An orphan sweep
+    /// must leave such a temp alone even when it can lock it: a transaction unlocks each staged temp just before
+    /// renaming it, and deleting it then would leave a committed transaction half applied. A transaction's journal
+    /// exists before its first temp and is removed after its last rename, so checking after taking the temp's lock
+    /// is race-free.
+    /// </summary>
+    internal static bool IsGuardedByJournal(string tempPath)
+    {
+        for (var current = Path.GetDirectoryName(Path.GetFullPath(tempPath)); current is not null; current = Path.GetDirectoryName(current))
+        {
+            if (File.Exists(Path.Join(current, TransactionRoot.JournalFileName)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Recovers <paramref name="root"/>'s journal; the caller holds the root's lock.</summary>
     internal static TransactionRecoveryResult? RecoverLocked(TransactionRoot root, AtomicFileOptions options)
     {
