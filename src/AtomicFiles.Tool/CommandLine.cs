@@ -12,6 +12,7 @@ internal static class CommandLine
     private static readonly ICommand[] s_commands =
     [
         new WriteCommand(),
+        new TransactionCommand(),
     ];
 
     internal static int Run(string[] args)
