@@ -1,3 +1,5 @@
+using AtomicFiles.Tests.Support;
+
 namespace AtomicFiles.Tests.Transactions;
 
 /// <summary>Every path a transaction must refuse, refused at the call that names it, with nothing written.</summary>
@@ -159,7 +161,7 @@ public sealed class TransactionPathTests : IDisposable
     {
         var mountPoint = Path.Join(_root, "mnt");
         Directory.CreateDirectory(mountPoint);
-        Run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint);
+        Command.Run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint);
         try
         {
             File.WriteAllText(Path.Join(mountPoint, "m.txt"), "old");
@@ -174,15 +176,8 @@ public sealed class TransactionPathTests : IDisposable
         }
         finally
         {
-            Run("umount", mountPoint);
+            Command.Run("umount", mountPoint);
         }
-    }
-
-    private static void Run(string file, params string[] args)
-    {
-        using var process = System.Diagnostics.Process.Start(file, args);
-        process.WaitForExit();
-        process.ExitCode.Should().Be(0, "{0} {1} must succeed", file, string.Join(' ', args));
     }
 
     private void AssertNothingWritten()
