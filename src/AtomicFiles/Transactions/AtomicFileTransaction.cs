@@ -303,23 +303,49 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     /// <summary>fsyncs every staged file at once: concurrent flushes let the filesystem batch them into few journal commits.</summary>
     private void FlushStagedFiles()
     {
-        if (_options.Durability == Durability.None || (_options.Mutation & CommitMutation.SkipFileFlush) != 0)
+        if (_replaces.Count == 0 || _options.Durability == Durability.None || (_options.Mutation & CommitMutation.SkipFileFlush) != 0)
         {
             return;
         }
 
+        // One thread per file, not the thread pool: the pool starts with one thread per core and grows slowly, and
+        // fsync waits on the disk, not the CPU, so only truly concurrent calls let the filesystem batch them.
+        var others = _replaces.Skip(1)
+            .Select(replace => Task.Factory.StartNew(() => FlushStaged(replace), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+            .ToArray();
+        Exception? first = null;
         try
         {
-            Parallel.ForEach(_replaces, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _replaces.Count) }, replace =>
-            {
-                replace.File.FlushToDisk();
-                Step($"fsync {replace.Relative}");
-            });
+            FlushStaged(_replaces[0]);
         }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        catch (Exception e)
         {
-            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            first = e;
         }
+
+        try
+        {
+            Task.WaitAll(others);
+        }
+        catch (AggregateException e) when (first is null)
+        {
+            first = e.InnerExceptions[0];
+        }
+        catch (AggregateException)
+        {
+            // Already failing; the first error is the one to report.
+        }
+
+        if (first is not null)
+        {
+            ExceptionDispatchInfo.Capture(first).Throw();
+        }
+    }
+
+    private void FlushStaged(StagedReplace replace)
+    {
+        replace.File.FlushToDisk();
+        Step($"fsync {replace.Relative}");
     }
 
     /// <summary>A temp removed behind our back would make the journal promise a rename that cannot happen.</summary>
