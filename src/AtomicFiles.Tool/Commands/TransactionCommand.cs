@@ -4,8 +4,9 @@ namespace AtomicFiles.Tool.Commands;
 
 /// <summary>
 /// `atomicfile transaction ROOT --write PATH TEXT --delete PATH ...`: several files changed all together or not at
-/// all. `--repeat N` commits N transactions in a row, with `{n}` in each TEXT replaced by the transaction's number:
-/// the load the crash and concurrency tests drive. `--kill-after-step K` kills the process (SIGKILL, no cleanup)
+/// all. `--repeat N` commits N transactions in a row, with `{n}` in each TEXT replaced by the transaction's number,
+/// pausing `--pause-ms` between them so other processes get the root's lock: the load the crash and concurrency
+/// tests drive. `--kill-after-step K` kills the process (SIGKILL, no cleanup)
 /// right after the K-th step of the commits, and `--trace-steps` prints each step: they let tests crash a real
 /// process at every step of the protocol.
 /// </summary>
@@ -13,7 +14,7 @@ internal sealed class TransactionCommand : ICommand
 {
     public string Name => "transaction";
 
-    public string Usage => "transaction [--durability full|fileonly|none] [--repeat N] [--trace-steps] [--kill-after-step K] ROOT (--write PATH TEXT | --delete PATH)...";
+    public string Usage => "transaction [--durability full|fileonly|none] [--repeat N] [--pause-ms MS] [--trace-steps] [--kill-after-step K] ROOT (--write PATH TEXT | --delete PATH)...";
 
     public string Summary => "Write and delete files under ROOT all together or not at all.";
 
@@ -22,6 +23,7 @@ internal sealed class TransactionCommand : ICommand
         string? root = null;
         var durability = Durability.Full;
         var repeat = 1;
+        var pauseMilliseconds = 0;
         var traceSteps = false;
         var killAfterStep = 0;
         var operations = new List<(string Path, string? Text)>();
@@ -34,6 +36,9 @@ internal sealed class TransactionCommand : ICommand
                     break;
                 case "--repeat" when i + 1 < args.Length:
                     repeat = PositiveInteger(args[++i], "--repeat");
+                    break;
+                case "--pause-ms" when i + 1 < args.Length:
+                    pauseMilliseconds = PositiveInteger(args[++i], "--pause-ms");
                     break;
                 case "--trace-steps":
                     traceSteps = true;
@@ -65,10 +70,16 @@ internal sealed class TransactionCommand : ICommand
         var options = new AtomicFileOptions
         {
             Durability = durability,
-            TransactionStepHook = traceSteps || killAfterStep > 0 ? step => OnStep(step, ++steps, traceSteps, killAfterStep) : null,
+            // Staged files are flushed on several threads at once, so steps are counted atomically.
+            TransactionStepHook = traceSteps || killAfterStep > 0 ? step => OnStep(step, Interlocked.Increment(ref steps), traceSteps, killAfterStep) : null,
         };
         for (var n = 1; n <= repeat; n++)
         {
+            if (n > 1 && pauseMilliseconds > 0)
+            {
+                Thread.Sleep(pauseMilliseconds);
+            }
+
             using var tx = AtomicFile.BeginTransaction(root, options);
             foreach (var (path, text) in operations)
             {
