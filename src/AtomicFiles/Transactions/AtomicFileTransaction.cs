@@ -411,18 +411,8 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
             var directory = Path.GetDirectoryName(relative)!;
             if (directories.Add(directory))
             {
-                try
-                {
-                    _platform.FlushDirectory(Path.Join(_root.FullPath, directory));
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    // Everything is in place; the kept journal lets recovery flush again.
-                    _journal?.Dispose();
-                    _state = State.Committed;
-                    throw new DurabilityNotConfirmedException(Path.Join(_root.FullPath, relative), e);
-                }
-
+                // Everything is in place; the journal, still there, lets recovery flush again.
+                FlushAppliedDirectory(Path.Join(_root.FullPath, directory), Path.Join(_root.FullPath, relative));
                 Step($"directory fsync {(directory.Length == 0 ? "." : directory)}");
             }
         }
@@ -442,8 +432,28 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         // Else a power cut could bring the journal back, and its deletes would be redone over files written since.
         if (FlushesDirectories)
         {
-            _platform.FlushDirectory(_root.FullPath);
+            FlushAppliedDirectory(_root.FullPath, journal.Path);
             Step("root directory fsync");
+        }
+    }
+
+    /// <summary>Flushes a directory after every change is in place: a failure no longer means "unchanged", only "durability unknown".</summary>
+    private void FlushAppliedDirectory(string directory, string pathForError)
+    {
+        try
+        {
+            _platform.FlushDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _journal?.Dispose();
+            _state = State.Committed;
+            if (_options.Logger is { } logger)
+            {
+                Log.DirectoryFlushFailed(logger, e, pathForError);
+            }
+
+            throw new DurabilityNotConfirmedException(pathForError, e);
         }
     }
 
