@@ -432,7 +432,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         // Else a power cut could bring the journal back, and its deletes would be redone over files written since.
         if (FlushesDirectories)
         {
-            FlushAppliedDirectory(_root.FullPath, journal.Path);
+            FlushAppliedDirectory(_root.FullPath, _root.FullPath);
             Step("root directory fsync");
         }
     }
