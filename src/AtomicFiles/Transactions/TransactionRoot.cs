@@ -103,7 +103,13 @@ internal sealed class TransactionRoot
                 + "its rename could not be atomic with the others.");
         }
 
-        return Path.GetRelativePath(FullPath, Path.Join(realDirectory, fileName));
+        var relative = Path.GetRelativePath(FullPath, Path.Join(realDirectory, fileName));
+        if (PathComparer.Equals(relative, JournalFileName) || PathComparer.Equals(relative, LockFileName))
+        {
+            throw new ArgumentException($"'{path}' is the transaction's own {(relative == LockFileName ? "lock" : "journal")} file; a transaction cannot write or delete it.", nameof(path));
+        }
+
+        return relative;
     }
 
     /// <summary>

@@ -124,6 +124,20 @@ public sealed class TransactionPathTests : IDisposable
         AssertNothingWritten();
     }
 
+    [Theory]
+    [InlineData(".atomicfiles-transaction.journal")]
+    [InlineData(".atomicfiles-transaction.lock")]
+    public void WriteAndDelete_TheTransactionsOwnFiles_AreRefused(string name)
+    {
+        using var tx = AtomicFile.BeginTransaction(_root);
+
+        tx.Invoking(t => t.WriteAllText(name, "x")).Should().Throw<ArgumentException>().WithMessage("*transaction's own*");
+        tx.Invoking(t => t.Delete(name)).Should().Throw<ArgumentException>().WithMessage("*transaction's own*");
+
+        tx.Commit();
+        AssertNothingWritten();
+    }
+
     [Fact]
     public void Write_MissingDirectory_IsRefused()
     {
