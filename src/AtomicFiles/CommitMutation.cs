@@ -17,4 +17,7 @@ internal enum CommitMutation
 
     /// <summary>Transaction recovery rolls back every journal, even one that reached its commit point.</summary>
     RecoveryIgnoresCommittedJournal = 16,
+
+    /// <summary>A transaction rolling back after writing its seal leaves the seal in place while it removes its temps.</summary>
+    RollbackKeepsSeal = 32,
 }

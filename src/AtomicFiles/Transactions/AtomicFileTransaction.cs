@@ -459,22 +459,33 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
 
     private bool FlushesDirectories => _options.Durability == Durability.Full && (_options.Mutation & CommitMutation.SkipDirectoryFlush) == 0;
 
-    /// <summary>Removes the temps first and the journal last: a crash in between leaves a journal that still names what is left.</summary>
+    /// <summary>
+    /// Unseals the journal if needed, removes the temps, and the journal last: a crash at any point in between leaves
+    /// an unsealed journal that still names what is left to remove.
+    /// </summary>
     private void RollBack()
     {
         _state = State.RolledBack;
         try
         {
+            if (_journal is { IsSealed: true } sealedJournal && (_options.Mutation & CommitMutation.RollbackKeepsSeal) == 0)
+            {
+                sealedJournal.Unseal();
+                Step("rollback unseal");
+            }
+
             foreach (var replace in _replaces)
             {
                 replace.Stream.Dispose();
                 replace.File.Dispose();
+                Step($"rollback remove {replace.Relative}");
             }
 
             if (_journal is { } journal)
             {
                 journal.Dispose();
                 _platform.DeleteFile(journal.Path);
+                Step("rollback journal remove");
             }
 
             if (_options.Logger is { } logger)

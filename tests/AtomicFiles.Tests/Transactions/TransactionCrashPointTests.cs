@@ -62,6 +62,30 @@ public sealed class TransactionCrashPointTests : IDisposable
     }
 
     [RequiresFact(Requirement.Linux)]
+    public void RollBack_AfterTheSealsFlushFailed_CrashAfterEveryStepOfIt_RecoversToAllOld()
+    {
+        var crashes = CrashDuringRollBackAfterFailedSeal(CommitMutation.None);
+
+        crashes.Select(c => c.Step).Should().Equal(
+            "rollback unseal", "rollback remove a.txt", $"rollback remove {Path.Join("sub", "b.txt")}",
+            $"rollback remove {Path.Join("sub", "deep", "c.txt")}", "rollback journal remove");
+        foreach (var (step, outcome, leftovers) in crashes)
+        {
+            outcome.Should().Be("old", "a crash after '{0}' interrupts a rollback", step);
+            leftovers.Should().BeEmpty("after '{0}'", step);
+        }
+    }
+
+    [RequiresFact(Requirement.Linux)]
+    public void RollBack_KeepingTheSeal_IsCaughtByTheSameCheck()
+    {
+        var crashes = CrashDuringRollBackAfterFailedSeal(CommitMutation.RollbackKeepsSeal);
+
+        crashes.Should().Contain(c => c.Outcome.StartsWith("mixed", StringComparison.Ordinal),
+            "a sealed journal whose first temp is already removed is redone without it");
+    }
+
+    [RequiresFact(Requirement.Linux)]
     public void BeginTransaction_AfterACrashPastTheCommitPoint_CompletesTheTransactionFirst()
     {
         string? crashCopy = null;
@@ -96,6 +120,43 @@ public sealed class TransactionCrashPointTests : IDisposable
             Directory.CreateDirectory(root);
             return root;
         }
+    }
+
+    /// <summary>
+    /// The journal's flush fails right after the seal is written, so Commit rolls back; the root is copied after each
+    /// step of that rollback, and each copy recovered.
+    /// </summary>
+    private List<(string Step, string Outcome, string[] Leftovers)> CrashDuringRollBackAfterFailedSeal(CommitMutation mutation)
+    {
+        TransactionFileSet.CreateOld(Root);
+        var copies = new List<(string Step, string Path)>();
+        var options = new AtomicFileOptions
+        {
+            Mutation = mutation,
+            TransactionStepHook = step =>
+            {
+                if (step == "journal fsync")
+                {
+                    throw new IOException("injected: the journal's flush failed");
+                }
+
+                if (step.StartsWith("rollback", StringComparison.Ordinal))
+                {
+                    var copy = _dir.File($"rollback-{copies.Count:D2}");
+                    TransactionFileSet.CopyTree(Root, copy);
+                    copies.Add((step, copy));
+                }
+            },
+        };
+
+        FluentActions.Invoking(() => TransactionFileSet.Commit(Root, options)).Should().Throw<IOException>().WithMessage("injected*");
+        TransactionFileSet.Classify(Root).Should().Be("old");
+
+        return copies.Select(c =>
+        {
+            TransactionRecovery.Recover(c.Path, AtomicFileOptions.Default);
+            return (c.Step, TransactionFileSet.Classify(c.Path), TransactionFileSet.Leftovers(c.Path));
+        }).ToList();
     }
 
     /// <summary>Commits the fixture transaction, copying the root after each step, then recovers each copy.</summary>
