@@ -17,6 +17,7 @@ internal static class CommandLine
         new TortureCommand(),
         new TortureWriterCommand(),
         new IncrementCommand(),
+        new TransactionCommand(),
     ];
 
     internal static int Run(string[] args)

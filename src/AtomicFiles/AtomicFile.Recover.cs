@@ -1,12 +1,13 @@
 using AtomicFiles.Recovery;
+using AtomicFiles.Transactions;
 
 namespace AtomicFiles;
 
 public static partial class AtomicFile
 {
     /// <summary>
-    /// Cleans up after writers that died — a crash, a kill -9, a power cut — in <paramref name="directory"/>: removes
-    /// the temp files they left. Only files named like the library's temps (<c>.{name}.{10 random characters}.tmp</c>)
+    /// Cleans up after writers that died — a crash, a kill -9, a power cut — in <paramref name="directory"/>: finishes
+    /// or rolls back an interrupted transaction rooted there or above, then removes the temp files dead writers left. Only files named like the library's temps (<c>.{name}.{10 random characters}.tmp</c>)
     /// are looked at, and a temp whose writer is still alive (it holds a lock on it for its whole life) is never removed,
     /// so this is safe to run at any time, also while other processes write. Subdirectories are not visited.
     /// </summary>
@@ -33,8 +34,9 @@ public static partial class AtomicFile
 
         // Step 1, transactions: finish the journals past their commit point, roll back the others. It must come
         // before the sweep, because a journal being finished still needs its staged temps to redo its renames.
-        IReadOnlyList<string> completedTransactions = [];
-        IReadOnlyList<string> rolledBackTransactions = [];
+        var transactions = TransactionRecovery.RecoverEnclosing(fullPath, options);
+        var completedTransactions = transactions.Where(t => t.Completed).Select(t => t.JournalPath).ToList();
+        var rolledBackTransactions = transactions.Where(t => !t.Completed).Select(t => t.JournalPath).ToList();
 
         // Step 2: remove the temps of writers that died (including those a rolled-back transaction staged).
         var sweep = OrphanSweeper.Sweep(fullPath, remove: true, options);

@@ -5,7 +5,7 @@ namespace AtomicFiles;
 public static partial class AtomicFile
 {
     // File.WriteAllText's default: UTF-8 without a byte order mark.
-    private static readonly UTF8Encoding s_utf8NoBom = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    internal static readonly UTF8Encoding s_utf8NoBom = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Replaces <paramref name="path"/>, or creates it, with <paramref name="bytes"/>; all or nothing.</summary>
     /// <param name="path">The file to replace or create. Its directory must exist.</param>

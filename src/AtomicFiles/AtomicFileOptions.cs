@@ -111,4 +111,10 @@ public sealed class AtomicFileOptions
 
     /// <summary>Test-only: disables one step of the commit protocol so crash tests can show they catch it.</summary>
     internal CommitMutation Mutation { get; init; }
+
+    /// <summary>
+    /// Test-only: called with the name of each step of a transaction's commit right after it is done (each stage,
+    /// fsync, journal write, rename, delete, directory flush), so fault tests can fail or kill the process there.
+    /// </summary>
+    internal Action<string>? TransactionStepHook { get; init; }
 }

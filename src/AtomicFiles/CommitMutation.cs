@@ -11,4 +11,13 @@ internal enum CommitMutation
     SkipFileFlush = 1,
     SkipDirectoryFlush = 2,
     RenameBeforeFileFlush = 4,
+
+    /// <summary>A transaction applies its renames and deletes without writing a journal first.</summary>
+    SkipTransactionJournal = 8,
+
+    /// <summary>Transaction recovery rolls back every journal, even one that reached its commit point.</summary>
+    RecoveryIgnoresCommittedJournal = 16,
+
+    /// <summary>A transaction rolling back after writing its seal leaves the seal in place while it removes its temps.</summary>
+    RollbackKeepsSeal = 32,
 }

@@ -25,7 +25,7 @@ internal sealed class IncrementCommand : ICommand
         }
 
         // The lock is what is under test, not the disk: the suite may skip the flushes to keep the run short.
-        var durability = args is [_, _, "--durability", var value] ? WriteCommand.ParseDurability(value)
+        var durability = args is [_, _, "--durability", var value] ? DurabilityArgument.Parse(value)
             : args.Length == 2 ? Durability.Full
             : throw new UsageException("the only option is --durability");
         var options = new AtomicFileOptions { Durability = durability, LockTimeout = Timeout.InfiniteTimeSpan };

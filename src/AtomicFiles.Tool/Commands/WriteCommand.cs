@@ -21,7 +21,7 @@ internal sealed class WriteCommand : ICommand
             switch (args[i])
             {
                 case "--durability" when i + 1 < args.Length:
-                    options = new AtomicFileOptions { Durability = ParseDurability(args[++i]), Symlinks = options.Symlinks };
+                    options = new AtomicFileOptions { Durability = DurabilityArgument.Parse(args[++i]), Symlinks = options.Symlinks };
                     break;
                 case "--no-follow":
                     options = new AtomicFileOptions { Durability = options.Durability, Symlinks = SymlinkHandling.ReplaceLink };
@@ -45,12 +45,4 @@ internal sealed class WriteCommand : ICommand
         writer.Commit();
         return CommandLine.Success;
     }
-
-    internal static Durability ParseDurability(string value) => value.ToLowerInvariant() switch
-    {
-        "full" => Durability.Full,
-        "fileonly" => Durability.FileOnly,
-        "none" => Durability.None,
-        _ => throw new UsageException($"unknown durability '{value}' (full, fileonly or none)"),
-    };
 }

@@ -34,12 +34,19 @@ internal sealed class StagedFile : IDisposable
     internal SafeFileHandle Handle { get; }
 
     /// <summary>Creates the temp for <paramref name="target"/>, with the permissions and owner the published file will have.</summary>
-    internal static StagedFile Create(ResolvedTarget target, AtomicFileOptions options)
+    /// <param name="target">The file the temp will be published as.</param>
+    /// <param name="options">How to write.</param>
+    /// <param name="announce">
+    /// Called with each temp path before it is created, so a transaction journal can record it first: after a crash
+    /// at any instant, recovery then knows every temp that may exist.
+    /// </param>
+    internal static StagedFile Create(ResolvedTarget target, AtomicFileOptions options, Action<string>? announce = null)
     {
         var platform = FileSystemPlatform.Current;
         for (var attempt = 0; attempt < MaxNameAttempts; attempt++)
         {
             var tempPath = Path.Join(target.Directory, TempFileName.For(target.FileName));
+            announce?.Invoke(tempPath);
             if (platform.TryCreateTemp(tempPath, target.Existing, options) is { } handle)
             {
                 return new StagedFile(target, tempPath, handle, options);
@@ -130,6 +137,16 @@ internal sealed class StagedFile : IDisposable
             var directoryFlushMs = Stopwatch.GetElapsedTime(renamed, done).TotalMilliseconds;
             Log.Committed(logger, Target.FullPath, bytes, flushMs, renameMs, directoryFlushMs);
         }
+    }
+
+    /// <summary>
+    /// Closes the temp but leaves it in place: a transaction past its commit point whose apply failed needs its temps
+    /// for recovery to complete it.
+    /// </summary>
+    internal void CloseForRecovery()
+    {
+        _disposed = true;
+        Handle.Dispose();
     }
 
     /// <summary>Closes the temp and, unless it was published, removes it: the rollback.</summary>

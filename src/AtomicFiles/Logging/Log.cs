@@ -40,4 +40,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Could not check the temp file {TempPath}: access denied; it was left as it is")]
     internal static partial void TempNotAccessible(ILogger logger, Exception exception, string tempPath);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Debug, Message = "Committed a transaction in {Root}: {Replaced} files replaced, {Deleted} deleted, in {Milliseconds:F3} ms")]
+    internal static partial void TransactionCommitted(ILogger logger, string root, int replaced, int deleted, double milliseconds);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Debug, Message = "Rolled back a transaction in {Root}: its staged temps and journal were removed")]
+    internal static partial void TransactionRolledBack(ILogger logger, string root);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Recovered the interrupted transaction journal {JournalPath}: completed {Completed} (false: rolled back)")]
+    internal static partial void TransactionRecovered(ILogger logger, string journalPath, bool completed);
 }

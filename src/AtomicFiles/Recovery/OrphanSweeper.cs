@@ -1,5 +1,6 @@
 using AtomicFiles.Logging;
 using AtomicFiles.Platform;
+using AtomicFiles.Transactions;
 
 namespace AtomicFiles.Recovery;
 
@@ -34,6 +35,14 @@ internal static class OrphanSweeper
         {
             if (!TempFileName.IsTempFileName(Path.GetFileName(path.AsSpan())))
             {
+                continue;
+            }
+
+            // A journal above the temp means a live transaction, or a crashed one recovery must finish: its staged
+            // temps are not orphans even when they can be locked.
+            if (TransactionRecovery.IsGuardedByJournal(path))
+            {
+                inUse.Add(path);
                 continue;
             }
 

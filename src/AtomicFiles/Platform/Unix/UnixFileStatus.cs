@@ -5,7 +5,7 @@ using static AtomicFiles.Platform.Interop.Interop;
 namespace AtomicFiles.Platform.Unix;
 
 /// <summary>The fields of stat(2) the library uses, read portably: statx on Linux, the 64-bit-inode stat on macOS.</summary>
-internal readonly record struct UnixFileStatus(uint Mode, uint Uid, uint Gid, ulong Inode, uint LinkCount)
+internal readonly record struct UnixFileStatus(uint Mode, uint Uid, uint Gid, ulong Inode, uint LinkCount, ulong Device)
 {
     private const uint S_IFMT = 0xF000;
     private const uint S_IFREG = 0x8000;
@@ -66,7 +66,8 @@ internal readonly record struct UnixFileStatus(uint Mode, uint Uid, uint Gid, ul
         return result == 0 ? status : throw UnixErrors.ToException(UnixErrors.LastErrno, "Reading the status of", pathForErrors);
     }
 
-    private static UnixFileStatus FromStatx(in Sys.StatxBuffer b) => new(b.Mode, b.Uid, b.Gid, b.Ino, b.NLink);
+    // The (major, minor) pair is only compared for equality, so any injective packing serves.
+    private static UnixFileStatus FromStatx(in Sys.StatxBuffer b) => new(b.Mode, b.Uid, b.Gid, b.Ino, b.NLink, ((ulong)b.DevMajor << 32) | b.DevMinor);
 
-    private static UnixFileStatus FromMac(in Sys.MacStatBuffer b) => new(b.Mode, b.Uid, b.Gid, b.Ino, b.NLink);
+    private static UnixFileStatus FromMac(in Sys.MacStatBuffer b) => new(b.Mode, b.Uid, b.Gid, b.Ino, b.NLink, (uint)b.Dev);
 }

@@ -27,7 +27,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         var errno = UnixFileStatus.TryGet(path, out var status);
         return errno switch
         {
-            0 => new ExistingFile(status.Kind, status.Permissions, status.Uid, status.Gid),
+            0 => new ExistingFile(status.Kind, status.Permissions, status.Uid, status.Gid, status.Device),
             Errno.ENOENT => null,
             Errno.ENOTDIR => throw new DirectoryNotFoundException($"Could not find a part of the path '{path}': a parent is not a directory."),
             _ => throw UnixErrors.ToException(errno, "Reading the status of", path),

@@ -35,7 +35,9 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
         var kind = (attributes & FileAttributes.ReparsePoint) != 0 ? FileKind.SymbolicLink
             : (attributes & FileAttributes.Directory) != 0 ? FileKind.Directory
             : FileKind.RegularFile;
-        return new ExistingFile(kind, 0, 0, 0);
+        // The volume stands in for st_dev: a rename never crosses volumes (volume mount points in folders are not told apart).
+        var volume = Path.GetPathRoot(Path.GetFullPath(path)) ?? string.Empty;
+        return new ExistingFile(kind, 0, 0, 0, (ulong)(uint)StringComparer.OrdinalIgnoreCase.GetHashCode(volume));
     }
 
     internal override void ValidateFileName(string fileName, string path)

@@ -1,0 +1,29 @@
+namespace AtomicFiles;
+
+public static partial class AtomicFile
+{
+    /// <summary>
+    /// Begins a transaction: file replacements and deletions under <paramref name="rootDirectory"/> that take effect
+    /// all together or not at all, across crashes and power cuts. Waits for any other transaction in the same root to
+    /// finish, then completes or rolls back one a crash interrupted there.
+    /// </summary>
+    /// <param name="rootDirectory">The directory every file of the transaction lies under. Its lock and journal files live in it.</param>
+    /// <param name="options">How to write; <see langword="null"/> for <see cref="AtomicFileOptions.Default"/>.</param>
+    /// <returns>The transaction. Commit it, and dispose it either way: disposing without committing rolls back.</returns>
+    /// <example>
+    /// <code>
+    /// using var tx = AtomicFile.BeginTransaction(root);
+    /// tx.WriteAllText("index.json", index);
+    /// tx.WriteAllBytes("data/blob.bin", blob);
+    /// tx.Delete("data/old.bin");
+    /// tx.Commit(); // without this line, nothing changes on disk
+    /// </code>
+    /// </example>
+    /// <exception cref="ArgumentException"><paramref name="rootDirectory"/> is empty or white space.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="rootDirectory"/> is <see langword="null"/>.</exception>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="rootDirectory"/> does not exist.</exception>
+    /// <exception cref="TimeoutException">Another transaction held the root for more than 30 seconds.</exception>
+    /// <exception cref="IOException">Recovering an interrupted transaction failed.</exception>
+    public static AtomicFileTransaction BeginTransaction(string rootDirectory, AtomicFileOptions? options = null) =>
+        AtomicFileTransaction.Begin(rootDirectory, options ?? AtomicFileOptions.Default);
+}

@@ -1,0 +1,546 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using System.Text;
+using AtomicFiles.Commit;
+using AtomicFiles.Locking;
+using AtomicFiles.Logging;
+using AtomicFiles.Platform;
+using AtomicFiles.Transactions;
+
+namespace AtomicFiles;
+
+/// <summary>
+/// Several file replacements and deletions under one root directory that take effect together: after a crash at any
+/// instant — an exception, kill -9, a power cut — either all of them are in place or none is. Obtain one from
+/// <see cref="AtomicFile.BeginTransaction"/>.
+/// </summary>
+/// <remarks>
+/// <para>Nothing is visible until <see cref="Commit"/>: each file is staged as a temp beside its target. Disposing the
+/// transaction without committing rolls back — the temps are removed and every file stays as it was.</para>
+/// <para>Transactions in the same root are serialized across processes by a lock the transaction holds from
+/// <see cref="AtomicFile.BeginTransaction"/> until it commits or is disposed; the operating system releases it if the
+/// process dies. Like <see cref="FileStream"/>, a transaction is not safe for concurrent use by several threads.</para>
+/// <para>Every path must name a file inside the root, on the root's filesystem, in a directory that exists; each file
+/// may appear once. A call naming any other path throws before anything is written, and the transaction stays usable.</para>
+/// </remarks>
+public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
+{
+    private readonly TransactionRoot _root;
+    private readonly AtomicFileOptions _options;
+    private readonly FileLock _lock;
+    private readonly FileSystemPlatform _platform = FileSystemPlatform.Current;
+    private readonly List<StagedReplace> _replaces = [];
+    private readonly List<(string FullPath, string Relative)> _deletes = [];
+    private readonly HashSet<string> _claimed = new(TransactionRoot.PathComparer);
+    private JournalWriter? _journal;
+    private State _state;
+
+    private AtomicFileTransaction(TransactionRoot root, FileLock rootLock, AtomicFileOptions options)
+    {
+        _root = root;
+        _lock = rootLock;
+        _options = options;
+    }
+
+    private enum State
+    {
+        Open,
+        Committing,
+        Committed,
+        RolledBack,
+        Failed,
+    }
+
+    /// <summary>The root directory, as a full path with symbolic links resolved.</summary>
+    public string RootDirectory => _root.FullPath;
+
+    /// <summary>
+    /// Whether the transaction reached its commit point. True also when <see cref="Commit"/> threw after that point
+    /// (<see cref="DurabilityNotConfirmedException"/>, or an <see cref="IOException"/> that recovery will complete).
+    /// </summary>
+    public bool IsCommitted { get; private set; }
+
+    /// <summary>
+    /// Stages a new content for <paramref name="path"/>, replacing the file or creating it at commit. Dispose the stream
+    /// when done writing; that does not publish anything.
+    /// </summary>
+    /// <param name="path">The file, inside the root; a relative path is taken relative to the root.</param>
+    /// <returns>A write-only stream for the new content. <see cref="Commit"/> flushes and closes it if it is still open.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, names a directory, lies outside the root (also through a symbolic link), or is already part of this transaction.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is <see langword="null"/>.</exception>
+    /// <exception cref="DirectoryNotFoundException">The file's directory does not exist.</exception>
+    /// <exception cref="UnauthorizedAccessException">The path is a directory, the file is read-only, or the directory is not writable.</exception>
+    /// <exception cref="IOException">The file is on another filesystem than the root, or the temp file could not be created.</exception>
+    /// <exception cref="InvalidOperationException">The transaction was committed or rolled back.</exception>
+    public Stream Create(string path) => Stage(path, buffered: true);
+
+    /// <summary>Stages <paramref name="bytes"/> as the new content of <paramref name="path"/>.</summary>
+    /// <param name="path">The file, inside the root; a relative path is taken relative to the root.</param>
+    /// <param name="bytes">The new content.</param>
+    /// <inheritdoc cref="Create" path="/exception"/>
+    public void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    {
+        using var stream = Stage(path, buffered: false);
+        stream.Write(bytes);
+    }
+
+    /// <summary>Stages <paramref name="contents"/>, in UTF-8 without a byte order mark, as the new content of <paramref name="path"/>.</summary>
+    /// <param name="path">The file, inside the root; a relative path is taken relative to the root.</param>
+    /// <param name="contents">The new text; <see langword="null"/> stages an empty file.</param>
+    /// <inheritdoc cref="Create" path="/exception"/>
+    public void WriteAllText(string path, string? contents) => WriteAllText(path, contents, AtomicFile.s_utf8NoBom);
+
+    /// <summary>Stages <paramref name="contents"/>, in <paramref name="encoding"/> with its preamble, as the new content of <paramref name="path"/>.</summary>
+    /// <param name="path">The file, inside the root; a relative path is taken relative to the root.</param>
+    /// <param name="contents">The new text; <see langword="null"/> stages only the encoding's preamble.</param>
+    /// <param name="encoding">The encoding to write.</param>
+    /// <inheritdoc cref="Create" path="/exception"/>
+    public void WriteAllText(string path, string? contents, Encoding encoding)
+    {
+        ArgumentNullException.ThrowIfNull(encoding);
+        using var stream = Stage(path, buffered: false);
+        stream.Write(encoding.Preamble);
+        stream.Write(encoding.GetBytes(contents ?? string.Empty));
+    }
+
+    /// <summary>Deletes <paramref name="path"/> at commit. A file that does not exist then is not an error, as with <see cref="File.Delete"/>.</summary>
+    /// <param name="path">The file, inside the root; a relative path is taken relative to the root. A symbolic link is deleted itself, not its target.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, lies outside the root (also through a symbolic link), or is already part of this transaction.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is <see langword="null"/>.</exception>
+    /// <exception cref="DirectoryNotFoundException">The file's directory does not exist.</exception>
+    /// <exception cref="UnauthorizedAccessException">The path is a directory.</exception>
+    /// <exception cref="IOException">The file is on another filesystem than the root.</exception>
+    /// <exception cref="InvalidOperationException">The transaction was committed or rolled back.</exception>
+    public void Delete(string path)
+    {
+        ThrowIfNotOpen();
+        var fullPath = _root.Absolute(path);
+        if (_platform.Inspect(fullPath) is { Kind: FileKind.Directory })
+        {
+            throw new UnauthorizedAccessException($"'{fullPath}' is a directory; a transaction deletes files only.");
+        }
+
+        var directory = Path.GetDirectoryName(fullPath)!;
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"Could not find the directory '{directory}' to delete '{Path.GetFileName(fullPath)}' from.");
+        }
+
+        var relative = _root.Confine(path, directory, Path.GetFileName(fullPath));
+        ThrowIfClaimed(path, relative);
+        Journal()?.AppendDelete(relative);
+        _deletes.Add((fullPath, relative));
+        _claimed.Add(relative);
+        Step($"prepare delete {relative}");
+    }
+
+    /// <summary>
+    /// Makes every staged change take effect together: flushes the staged files to stable storage, writes and flushes
+    /// the journal (the commit point), then renames and deletes, and flushes the directories, as
+    /// <see cref="AtomicFileOptions.Durability"/> asks. Releases the root's lock.
+    /// </summary>
+    /// <exception cref="IOException">
+    /// Before the commit point: the transaction is rolled back and every file is unchanged. After it
+    /// (<see cref="IsCommitted"/> is true): applying failed part-way; the journal is kept, and the next
+    /// <see cref="AtomicFile.BeginTransaction"/> in this root (or recovery) completes the transaction.
+    /// </exception>
+    /// <exception cref="DurabilityNotConfirmedException">Every change is in place, but flushing a directory failed.</exception>
+    /// <exception cref="InvalidOperationException">The transaction was already committed or rolled back.</exception>
+    public void Commit() => CommitCore(CancellationToken.None);
+
+    /// <summary>Commits as <see cref="Commit"/> does, without blocking the calling thread on the flushes.</summary>
+    /// <param name="cancellationToken">Honoured until the commit point; a cancelled commit is rolled back and changes nothing.</param>
+    /// <inheritdoc cref="Commit" path="/exception"/>
+    /// <exception cref="OperationCanceledException">Cancelled before the commit point; the transaction is rolled back.</exception>
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfNotOpen();
+        try
+        {
+            // fsync blocks for milliseconds per file; keep it off the caller's thread.
+            await Task.Run(() => CommitCore(cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_state == State.Open)
+        {
+            RollBack();
+            throw;
+        }
+    }
+
+    /// <summary>Rolls back unless committed: staged temps and the journal are removed, every file stays as it was. Never commits.</summary>
+    public void Dispose()
+    {
+        if (_state is State.Open or State.Committing)
+        {
+            RollBack();
+        }
+    }
+
+    /// <inheritdoc cref="Dispose"/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Takes the root's lock, then completes or rolls back any transaction a crash interrupted there.</summary>
+    internal static AtomicFileTransaction Begin(string rootDirectory, AtomicFileOptions options)
+    {
+        var root = TransactionRoot.Open(rootDirectory);
+        var rootLock = FileLock.Acquire(root.LockPath, root.FullPath, TransactionRecovery.LockTimeout, CancellationToken.None);
+        try
+        {
+            TransactionRecovery.RecoverLocked(root, options);
+            return new AtomicFileTransaction(root, rootLock, options);
+        }
+        catch
+        {
+            rootLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <param name="path">The file to stage.</param>
+    /// <param name="buffered">Whether the caller writes in small pieces (a stream handed out) or all at once.</param>
+    private Stream Stage(string path, bool buffered)
+    {
+        ThrowIfNotOpen();
+        var (target, relative) = _root.ResolveWrite(path, _options);
+        ThrowIfClaimed(path, relative);
+        var journal = Journal();
+        var relativeDirectory = Path.GetDirectoryName(relative)!;
+
+        // Journaled before the temp exists: whenever a crash strikes, recovery knows every temp to remove.
+        var staged = StagedFile.Create(target, _options, temp => journal?.AppendReplace(Path.Join(relativeDirectory, Path.GetFileName(temp)), relative));
+        Stream stream = new StagedContentStream(staged);
+        if (buffered)
+        {
+            stream = new BufferedStream(stream, _options.BufferSize);
+        }
+
+        _replaces.Add(new StagedReplace(staged, stream, relative));
+        _claimed.Add(relative);
+        Step($"stage {relative}");
+        return stream;
+    }
+
+    private JournalWriter? Journal()
+    {
+        if (_journal is null && (_options.Mutation & CommitMutation.SkipTransactionJournal) == 0)
+        {
+            _journal = JournalWriter.Create(_root.JournalPath);
+            Step("journal create");
+        }
+
+        return _journal;
+    }
+
+    private void CommitCore(CancellationToken cancellationToken)
+    {
+        ThrowIfNotOpen();
+        _state = State.Committing;
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            foreach (var replace in _replaces)
+            {
+                replace.Stream.Dispose();
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var renameFirst = (_options.Mutation & CommitMutation.RenameBeforeFileFlush) != 0;
+            if (!renameFirst)
+            {
+                FlushStagedFiles();
+            }
+
+            ThrowIfAnyTempVanished();
+            cancellationToken.ThrowIfCancellationRequested();
+            WriteCommitPoint();
+            IsCommitted = true;
+
+            Apply();
+            if (renameFirst)
+            {
+                FlushStagedFiles();
+            }
+
+            foreach (var replace in _replaces)
+            {
+                replace.File.Dispose();
+            }
+
+            FlushTouchedDirectories();
+            RemoveJournal();
+            _state = State.Committed;
+            if (_options.Logger is { } logger && logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+            {
+                var milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                Log.TransactionCommitted(logger, _root.FullPath, _replaces.Count, _deletes.Count, milliseconds);
+            }
+        }
+        catch (Exception) when (!IsCommitted)
+        {
+            RollBack();
+            throw;
+        }
+        catch (Exception e) when (e is not DurabilityNotConfirmedException)
+        {
+            Abandon();
+            throw new IOException(
+                $"The transaction in '{_root.FullPath}' reached its commit point, but applying it failed: {e.Message} "
+                + "Its journal is kept; the next transaction in this root, or AtomicFile.Recover, completes it.", e);
+        }
+        finally
+        {
+            if (_state != State.RolledBack)
+            {
+                _lock.Dispose();
+            }
+        }
+    }
+
+    /// <summary>fsyncs every staged file at once: concurrent flushes let the filesystem batch them into few journal commits.</summary>
+    private void FlushStagedFiles()
+    {
+        if (_replaces.Count == 0 || _options.Durability == Durability.None || (_options.Mutation & CommitMutation.SkipFileFlush) != 0)
+        {
+            return;
+        }
+
+        // One thread per file, not the thread pool: the pool starts with one thread per core and grows slowly, and
+        // fsync waits on the disk, not the CPU, so only truly concurrent calls let the filesystem batch them.
+        var others = _replaces.Skip(1)
+            .Select(replace => Task.Factory.StartNew(() => FlushStaged(replace), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+            .ToArray();
+        Exception? first = null;
+        try
+        {
+            FlushStaged(_replaces[0]);
+        }
+        catch (Exception e)
+        {
+            first = e;
+        }
+
+        try
+        {
+            Task.WaitAll(others);
+        }
+        catch (AggregateException e) when (first is null)
+        {
+            first = e.InnerExceptions[0];
+        }
+        catch (AggregateException)
+        {
+            // Already failing; the first error is the one to report.
+        }
+
+        if (first is not null)
+        {
+            ExceptionDispatchInfo.Capture(first).Throw();
+        }
+    }
+
+    private void FlushStaged(StagedReplace replace)
+    {
+        replace.File.FlushToDisk();
+        Step($"fsync {replace.Relative}");
+    }
+
+    /// <summary>A temp removed behind our back would make the journal promise a rename that cannot happen.</summary>
+    private void ThrowIfAnyTempVanished()
+    {
+        foreach (var replace in _replaces)
+        {
+            if (!File.Exists(replace.File.TempPath))
+            {
+                throw new IOException($"The staged temp file '{replace.File.TempPath}' for '{replace.File.Target.FullPath}' was removed by another process; the transaction is rolled back.");
+            }
+        }
+    }
+
+    /// <summary>Seals the journal and makes it durable: from here on, the transaction happens even if the process dies.</summary>
+    private void WriteCommitPoint()
+    {
+        if (_journal is not { } journal)
+        {
+            return;
+        }
+
+        journal.Seal();
+        Step("journal write");
+        if (_options.Durability != Durability.None)
+        {
+            journal.FlushToDisk();
+            Step("journal fsync");
+        }
+
+        if (FlushesDirectories)
+        {
+            _platform.FlushDirectory(_root.FullPath);
+            Step("journal directory fsync");
+        }
+    }
+
+    private void Apply()
+    {
+        foreach (var replace in _replaces)
+        {
+            replace.File.Publish(overwrite: true);
+            Step($"rename {replace.Relative}");
+        }
+
+        foreach (var (fullPath, relative) in _deletes)
+        {
+            _platform.DeleteFile(fullPath);
+            Step($"delete {relative}");
+        }
+    }
+
+    private void FlushTouchedDirectories()
+    {
+        if (!FlushesDirectories)
+        {
+            return;
+        }
+
+        var directories = new HashSet<string>(TransactionRoot.PathComparer);
+        foreach (var relative in _replaces.Select(r => r.Relative).Concat(_deletes.Select(d => d.Relative)))
+        {
+            var directory = Path.GetDirectoryName(relative)!;
+            if (directories.Add(directory))
+            {
+                // Everything is in place; the journal, still there, lets recovery flush again.
+                FlushAppliedDirectory(Path.Join(_root.FullPath, directory), Path.Join(_root.FullPath, relative));
+                Step($"directory fsync {(directory.Length == 0 ? "." : directory)}");
+            }
+        }
+    }
+
+    private void RemoveJournal()
+    {
+        if (_journal is not { } journal)
+        {
+            return;
+        }
+
+        journal.Dispose();
+        _platform.DeleteFile(journal.Path);
+        Step("journal remove");
+
+        // Else a power cut could bring the journal back, and its deletes would be redone over files written since.
+        if (FlushesDirectories)
+        {
+            FlushAppliedDirectory(_root.FullPath, _root.FullPath);
+            Step("root directory fsync");
+        }
+    }
+
+    /// <summary>Flushes a directory after every change is in place: a failure no longer means "unchanged", only "durability unknown".</summary>
+    private void FlushAppliedDirectory(string directory, string pathForError)
+    {
+        try
+        {
+            _platform.FlushDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _journal?.Dispose();
+            _state = State.Committed;
+            if (_options.Logger is { } logger)
+            {
+                Log.DirectoryFlushFailed(logger, e, pathForError);
+            }
+
+            throw new DurabilityNotConfirmedException(pathForError, e);
+        }
+    }
+
+    private bool FlushesDirectories => _options.Durability == Durability.Full && (_options.Mutation & CommitMutation.SkipDirectoryFlush) == 0;
+
+    /// <summary>
+    /// Unseals the journal if needed, removes the temps, and the journal last: a crash at any point in between leaves
+    /// an unsealed journal that still names what is left to remove.
+    /// </summary>
+    private void RollBack()
+    {
+        _state = State.RolledBack;
+        try
+        {
+            if (_journal is { IsSealed: true } sealedJournal && (_options.Mutation & CommitMutation.RollbackKeepsSeal) == 0)
+            {
+                sealedJournal.Unseal();
+                Step("rollback unseal");
+            }
+
+            foreach (var replace in _replaces)
+            {
+                replace.Stream.Dispose();
+                replace.File.Dispose();
+                Step($"rollback remove {replace.Relative}");
+            }
+
+            if (_journal is { } journal)
+            {
+                journal.Dispose();
+                _platform.DeleteFile(journal.Path);
+                Step("rollback journal remove");
+            }
+
+            if (_options.Logger is { } logger)
+            {
+                Log.TransactionRolledBack(logger, _root.FullPath);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Rollback runs on error paths: never hide the original exception. The journal left behind is rolled back by recovery.
+            if (_options.Logger is { } logger)
+            {
+                Log.TempCleanupFailed(logger, e, _root.JournalPath);
+            }
+        }
+        finally
+        {
+            _lock.Dispose();
+        }
+    }
+
+    /// <summary>After the commit point: close everything but delete nothing, so recovery can complete the transaction.</summary>
+    private void Abandon()
+    {
+        _state = State.Failed;
+        foreach (var replace in _replaces)
+        {
+            replace.File.CloseForRecovery();
+        }
+
+        _journal?.Dispose();
+    }
+
+    private void Step(string name) => _options.TransactionStepHook?.Invoke(name);
+
+    private void ThrowIfClaimed(string path, string relative)
+    {
+        if (_claimed.Contains(relative))
+        {
+            throw new ArgumentException($"'{path}' is already part of this transaction; each file may be written or deleted once.", nameof(path));
+        }
+    }
+
+    private void ThrowIfNotOpen()
+    {
+        if (_state != State.Open)
+        {
+            throw new InvalidOperationException(_state == State.RolledBack
+                ? $"The transaction in '{_root.FullPath}' was rolled back; begin a new one."
+                : $"The transaction in '{_root.FullPath}' was already committed; begin a new one.");
+        }
+    }
+
+    /// <param name="File">The temp beside its target.</param>
+    /// <param name="Stream">What the caller writes to: disposed at commit so buffered bytes reach the temp.</param>
+    /// <param name="Relative">The target's path relative to the root, as the journal records it.</param>
+    private sealed record StagedReplace(StagedFile File, Stream Stream, string Relative);
+}

@@ -1,0 +1,6 @@
+namespace AtomicFiles.Transactions;
+
+/// <summary>What a journal says.</summary>
+/// <param name="Operations">In the order they are applied.</param>
+/// <param name="IsCommitted">Complete and intact: the transaction reached its commit point and must be completed.</param>
+internal sealed record ParsedJournal(IReadOnlyList<JournalOperation> Operations, bool IsCommitted);

@@ -1,0 +1,73 @@
+using AtomicFiles.Commit;
+
+namespace AtomicFiles.Transactions;
+
+/// <summary>
+/// Writes a transaction's staged file. Disposing it only ends the writing: the temp stays open and locked until the
+/// transaction commits or rolls back, so no sweep can mistake it for an orphan.
+/// </summary>
+internal sealed class StagedContentStream : Stream
+{
+    private readonly StagedFile _staged;
+    private long _position;
+    private bool _closed;
+
+    internal StagedContentStream(StagedFile staged) => _staged = staged;
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => !_closed;
+
+    public override long Length => throw new NotSupportedException("A staged transaction file is not seekable.");
+
+    public override long Position
+    {
+        get => _position;
+        set => throw new NotSupportedException("A staged transaction file is not seekable.");
+    }
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        Write(buffer.AsSpan(offset, count));
+    }
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        RandomAccess.Write(_staged.Handle, buffer, _position);
+        _position += buffer.Length;
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        await RandomAccess.WriteAsync(_staged.Handle, buffer, _position, cancellationToken).ConfigureAwait(false);
+        _position += buffer.Length;
+    }
+
+    public override void Flush()
+    {
+        // Every write already went to the file; durability is the commit's job.
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("A staged transaction file is write-only.");
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("A staged transaction file is not seekable.");
+
+    public override void SetLength(long value) => throw new NotSupportedException("A staged transaction file is not seekable.");
+
+    protected override void Dispose(bool disposing)
+    {
+        _closed = true;
+        base.Dispose(disposing);
+    }
+}

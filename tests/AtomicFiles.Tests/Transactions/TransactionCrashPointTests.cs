@@ -1,0 +1,191 @@
+using AtomicFiles.Transactions;
+
+namespace AtomicFiles.Tests.Transactions;
+
+/// <summary>
+/// A crash after every step of a commit. The step hook copies the whole root at each step — exactly what a process
+/// killed right there leaves on disk — and each copy is then recovered and must hold the old set or the new set,
+/// with no temp and no journal left. Deliberately broken transactions must fail the same check.
+/// </summary>
+public sealed class TransactionCrashPointTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    public static TheoryData<Durability> Durabilities => new() { Durability.Full, Durability.FileOnly, Durability.None };
+
+    [RequiresTheory(Requirement.Linux)]
+    [MemberData(nameof(Durabilities))]
+    public void Commit_CrashAfterEveryStep_RecoveryLeavesAllOldOrAllNew(Durability durability)
+    {
+        var crashes = CrashAfterEachStep(new AtomicFileOptions { Durability = durability });
+
+        var expectedSteps = durability switch
+        {
+            // journal create, 3 stages, 1 prepared delete, 3 fsyncs, seal, journal fsync, journal directory fsync,
+            // 3 renames, 1 delete, 3 directory fsyncs (., sub/, sub/deep), journal remove, root directory fsync.
+            Durability.Full => 20,
+            Durability.FileOnly => 15,
+            _ => 11,
+        };
+        crashes.Should().HaveCount(expectedSteps, "every step of the commit is a crash point: {0}", string.Join(", ", crashes.Select(c => c.Step)));
+        foreach (var (step, outcome, leftovers) in crashes)
+        {
+            outcome.Should().BeOneOf(["old", "new"], "after a crash following '{0}'", step);
+            leftovers.Should().BeEmpty("recovery after a crash following '{0}' removes every temp and the journal", step);
+        }
+
+        // Before the seal every crash rolls back; after it every crash completes.
+        var sealAt = crashes.FindIndex(c => c.Step == "journal write");
+        crashes.Take(sealAt).Should().OnlyContain(c => c.Outcome == "old");
+        crashes.Skip(sealAt).Should().OnlyContain(c => c.Outcome == "new");
+        TransactionFileSet.Classify(Root).Should().Be("new");
+    }
+
+    [RequiresFact(Requirement.Linux)]
+    public void Commit_WithoutJournal_IsCaughtByTheSameCheck()
+    {
+        var crashes = CrashAfterEachStep(new AtomicFileOptions { Mutation = CommitMutation.SkipTransactionJournal });
+
+        crashes.Should().Contain(c => c.Outcome.StartsWith("mixed", StringComparison.Ordinal),
+            "renames applied without a journal leave a half-applied set when the process dies between them");
+    }
+
+    [RequiresFact(Requirement.Linux)]
+    public void Recovery_IgnoringACommittedJournal_IsCaughtByTheSameCheck()
+    {
+        var crashes = CrashAfterEachStep(new AtomicFileOptions(), new AtomicFileOptions { Mutation = CommitMutation.RecoveryIgnoresCommittedJournal });
+
+        crashes.Should().Contain(c => c.Outcome.StartsWith("mixed", StringComparison.Ordinal),
+            "rolling back a transaction that is past its commit point cannot undo the renames already done");
+    }
+
+    [RequiresFact(Requirement.Linux)]
+    public void RollBack_AfterTheSealsFlushFailed_CrashAfterEveryStepOfIt_RecoversToAllOld()
+    {
+        var crashes = CrashDuringRollBackAfterFailedSeal(CommitMutation.None);
+
+        crashes.Select(c => c.Step).Should().Equal(
+            "rollback unseal", "rollback remove a.txt", $"rollback remove {Path.Join("sub", "b.txt")}",
+            $"rollback remove {Path.Join("sub", "deep", "c.txt")}", "rollback journal remove");
+        foreach (var (step, outcome, leftovers) in crashes)
+        {
+            outcome.Should().Be("old", "a crash after '{0}' interrupts a rollback", step);
+            leftovers.Should().BeEmpty("after '{0}'", step);
+        }
+    }
+
+    [RequiresFact(Requirement.Linux)]
+    public void RollBack_KeepingTheSeal_IsCaughtByTheSameCheck()
+    {
+        var crashes = CrashDuringRollBackAfterFailedSeal(CommitMutation.RollbackKeepsSeal);
+
+        crashes.Should().Contain(c => c.Outcome.StartsWith("mixed", StringComparison.Ordinal),
+            "a sealed journal whose first temp is already removed is redone without it");
+    }
+
+    [RequiresFact(Requirement.Linux)]
+    public void BeginTransaction_AfterACrashPastTheCommitPoint_CompletesTheTransactionFirst()
+    {
+        string? crashCopy = null;
+        var copyAfter = "rename a.txt";
+        TransactionFileSet.CreateOld(Root);
+        TransactionFileSet.Commit(Root, new AtomicFileOptions
+        {
+            TransactionStepHook = step =>
+            {
+                if (step == copyAfter)
+                {
+                    crashCopy = _dir.File("crashed");
+                    TransactionFileSet.CopyTree(Root, crashCopy);
+                }
+            },
+        });
+        TransactionFileSet.Classify(crashCopy!).Should().StartWith("mixed", "the copy is taken in the middle of the renames");
+
+        using (var tx = AtomicFile.BeginTransaction(crashCopy!))
+        {
+            TransactionFileSet.Classify(crashCopy!).Should().Be("new");
+        }
+
+        TransactionFileSet.Leftovers(crashCopy!).Should().BeEmpty();
+    }
+
+    private string Root
+    {
+        get
+        {
+            var root = _dir.File("root");
+            Directory.CreateDirectory(root);
+            return root;
+        }
+    }
+
+    /// <summary>
+    /// The journal's flush fails right after the seal is written, so Commit rolls back; the root is copied after each
+    /// step of that rollback, and each copy recovered.
+    /// </summary>
+    private List<(string Step, string Outcome, string[] Leftovers)> CrashDuringRollBackAfterFailedSeal(CommitMutation mutation)
+    {
+        TransactionFileSet.CreateOld(Root);
+        var copies = new List<(string Step, string Path)>();
+        var options = new AtomicFileOptions
+        {
+            Mutation = mutation,
+            TransactionStepHook = step =>
+            {
+                if (step == "journal fsync")
+                {
+                    throw new IOException("injected: the journal's flush failed");
+                }
+
+                if (step.StartsWith("rollback", StringComparison.Ordinal))
+                {
+                    var copy = _dir.File($"rollback-{copies.Count:D2}");
+                    TransactionFileSet.CopyTree(Root, copy);
+                    copies.Add((step, copy));
+                }
+            },
+        };
+
+        FluentActions.Invoking(() => TransactionFileSet.Commit(Root, options)).Should().Throw<IOException>().WithMessage("injected*");
+        TransactionFileSet.Classify(Root).Should().Be("old");
+
+        return copies.Select(c =>
+        {
+            AtomicFile.Recover(c.Path);
+            return (c.Step, TransactionFileSet.Classify(c.Path), TransactionFileSet.Leftovers(c.Path));
+        }).ToList();
+    }
+
+    /// <summary>Commits the fixture transaction, copying the root after each step, then recovers each copy.</summary>
+    private List<(string Step, string Outcome, string[] Leftovers)> CrashAfterEachStep(AtomicFileOptions options, AtomicFileOptions? recoveryOptions = null)
+    {
+        TransactionFileSet.CreateOld(Root);
+        var copies = new List<(string Step, string Path)>();
+        var gate = new object();
+        var hooked = new AtomicFileOptions
+        {
+            Durability = options.Durability,
+            Mutation = options.Mutation,
+            TransactionStepHook = step =>
+            {
+                lock (gate)
+                {
+                    var copy = _dir.File($"crash-{copies.Count:D2}");
+                    TransactionFileSet.CopyTree(Root, copy);
+                    copies.Add((step, copy));
+                }
+            },
+        };
+
+        TransactionFileSet.Commit(Root, hooked);
+
+        return copies.Select(c =>
+        {
+            AtomicFile.Recover(c.Path, recoveryOptions);
+            return (c.Step, TransactionFileSet.Classify(c.Path), TransactionFileSet.Leftovers(c.Path));
+        }).ToList();
+    }
+}
