@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using AtomicFiles.Commit;
 using AtomicFiles.Logging;
 
@@ -134,6 +135,9 @@ public sealed class AtomicFileWriter : Stream
     }
 
     /// <inheritdoc/>
+    // Pooled state machines: each write that goes to the thread pool would otherwise allocate one (~140 bytes), which
+    // added up to 2.3 MB for 1 GiB in 64 KiB writes.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfNotWritable();
@@ -275,6 +279,7 @@ public sealed class AtomicFileWriter : Stream
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FlushBufferAsync(CancellationToken cancellationToken)
     {
         if (_buffered > 0)

@@ -112,7 +112,9 @@ internal static class Allocations
         }
 
         var sync = Measure(() => WriteSync(path, chunk, OneGiB));
+        ThrowIfWrongLength(path, OneGiB);
         var async = Measure(() => WriteAsync(path, chunk, OneGiB).GetAwaiter().GetResult());
+        ThrowIfWrongLength(path, OneGiB);
         const int Calls = 1000;
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < Calls; i++)
@@ -127,6 +129,15 @@ internal static class Allocations
         Console.WriteLine($"1 GiB via WriteAsync (64 KiB writes): {async:N0} bytes allocated (all threads)");
         Console.WriteLine($"WriteAllBytes 4 KiB: {perCall:N0} bytes allocated per call (calling thread)");
         return 0;
+    }
+
+    private static void ThrowIfWrongLength(string path, long expected)
+    {
+        var actual = new FileInfo(path).Length;
+        if (actual != expected)
+        {
+            throw new InvalidOperationException($"'{path}' holds {actual} bytes after writing {expected}.");
+        }
     }
 
     private static long Measure(Action action)
