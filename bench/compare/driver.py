@@ -18,6 +18,8 @@ DATA = os.environ.get("COMPARE_DATA_DIR") or os.path.join(OUT, "data")
 SMALL_ROUNDS = int(os.environ.get("COMPARE_SMALL_ROUNDS", "20"))
 SMALL_BATCH = int(os.environ.get("COMPARE_SMALL_BATCH", "25"))
 LARGE_WRITES = int(os.environ.get("COMPARE_LARGE_WRITES", "20"))
+# An older build of the .NET worker (e.g. before an optimisation): its rows run in the same interleaved run.
+BEFORE = os.environ.get("COMPARE_BEFORE_DLL")
 ONLY = [name for name in os.environ.get("COMPARE_ONLY", "").split(",") if name]
 
 DOTNET = ["dotnet", os.path.join(OUT, "dotnet", "AtomicFiles.Compare.dll")]
@@ -27,6 +29,7 @@ NODE = ["node", os.path.join(OUT, "node", "worker.mjs")]
 WRITERS = [
     ("c-floor", [os.path.join(OUT, "floor")], [], "file + directory (the floor)"),
     ("atomicfiles-full", DOTNET + ["atomicfile-full"], [], "file + directory (Durability.Full, default)"),
+    ("atomicfiles-full-async", DOTNET + ["atomicfile-full-async"], [], "file + directory (WriteAllBytesAsync / WriteAsync + CommitAsync)"),
     ("python-atomicwrites", ["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "python", "worker.py")], [], "file + directory"),
     ("c-floor-nodirsync", [os.path.join(OUT, "floor")], ["nodirsync"], "file only"),
     ("atomicfiles-fileonly", DOTNET + ["atomicfile-fileonly"], [], "file only (Durability.FileOnly)"),
@@ -76,7 +79,11 @@ def interleave(workers, kind, rounds, batch):
 
 
 def main():
-    writers = [w for w in WRITERS if not ONLY or w[0] in ONLY or w[0] == "c-floor"]
+    writers = WRITERS
+    if BEFORE:
+        writers = writers + [("before:" + name, ["dotnet", BEFORE] + command[2:], extra, durability)
+                             for name, command, extra, durability in WRITERS if name.startswith("atomicfiles-")]
+    writers = [w for w in writers if not ONLY or w[0] in ONLY or w[0] == "c-floor"]
     workers = [Worker(*w) for w in writers]
     try:
         for worker in workers:  # warm-up: JIT, page cache, the files' first creation
