@@ -10,6 +10,7 @@ namespace AtomicFiles.Benchmarks;
 public class WriteAllBytesBenchmarks
 {
     private static readonly AtomicFileOptions s_fileOnly = new() { Durability = Durability.FileOnly };
+    private static readonly AtomicFileOptions s_none = new() { Durability = Durability.None };
 
     private BenchmarkDirectory _directory = null!;
     private string _path = null!;
@@ -37,6 +38,10 @@ public class WriteAllBytesBenchmarks
 
     [Benchmark(Description = "FileStream + fsync + File.Move (file durability)")]
     public void FileStreamFsyncMove() => Baselines.FileStreamFsyncMove(_path, _content, _content.Length);
+
+    /// <summary>No fsync at all: beside File.WriteAllBytes, this isolates what the library itself costs.</summary>
+    [Benchmark(Description = "AtomicFile.WriteAllBytes None (no fsync)")]
+    public void AtomicNone() => AtomicFile.WriteAllBytes(_path, _content, s_none);
 
     [Benchmark(Description = "AtomicFile.WriteAllBytes FileOnly")]
     public void AtomicFileOnly() => AtomicFile.WriteAllBytes(_path, _content, s_fileOnly);
