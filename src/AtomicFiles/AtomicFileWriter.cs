@@ -218,12 +218,12 @@ public sealed class AtomicFileWriter : Stream
 
     private void StartCommit()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_commitStarted)
         {
             throw new InvalidOperationException($"Commit was already called for '{Path}'; a writer commits once.");
         }
 
+        ObjectDisposedException.ThrowIf(_disposed, this);
         _commitStarted = true;
     }
 

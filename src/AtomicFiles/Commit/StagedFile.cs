@@ -66,10 +66,7 @@ internal sealed class StagedFile : IDisposable
     internal void Publish(bool overwrite)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_platform.ClosesBeforeRename)
-        {
-            Handle.Dispose();
-        }
+        _platform.ReleaseBeforeRename(Handle, TempPath);
 
         if (overwrite)
         {

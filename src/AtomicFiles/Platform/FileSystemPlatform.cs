@@ -12,8 +12,13 @@ internal abstract class FileSystemPlatform
         ? new Windows.WindowsFileSystem()
         : new Unix.UnixFileSystem();
 
-    /// <summary>Windows cannot rename a file that is open without FILE_SHARE_DELETE, so the temp is closed first there.</summary>
-    internal abstract bool ClosesBeforeRename { get; }
+    /// <summary>
+    /// Lets go of what the writer holds on its temp before the rename publishes it. Otherwise the writer's
+    /// lifetime lock would move with the file and briefly refuse readers of the published file (on Unix .NET's
+    /// FileShare.Read is flock(LOCK_SH), which an exclusive flock refuses), and Windows cannot rename a file
+    /// open without FILE_SHARE_DELETE.
+    /// </summary>
+    internal abstract void ReleaseBeforeRename(SafeFileHandle handle, string tempPath);
 
     /// <summary>What is at <paramref name="path"/>, without following a final symbolic link; <see langword="null"/> if nothing.</summary>
     internal abstract ExistingFile? Inspect(string path);

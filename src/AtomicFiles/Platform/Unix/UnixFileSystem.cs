@@ -15,7 +15,17 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     // Set once renameat2 turns out to be missing (old glibc, musl) or unsupported by the filesystem.
     private static volatile bool s_renameNoReplaceUnavailable = !OperatingSystem.IsLinux();
 
-    internal override bool ClosesBeforeRename => false;
+    // The fd stays open (a RenameBeforeFileFlush test mutation still flushes through it); only the flock goes. From here
+    // to the rename a concurrent Recover could take the lock and remove the temp: the rename then fails and the
+    // target stays as it was — a failed commit, never lost data.
+    internal override void ReleaseBeforeRename(SafeFileHandle handle, string tempPath)
+    {
+        using var lease = new FileDescriptorLease(handle);
+        if (Sys.Flock(lease.Fd, Sys.LOCK_UN) != 0)
+        {
+            throw UnixErrors.ToException(UnixErrors.LastErrno, "Unlocking the temp file", tempPath);
+        }
+    }
 
     internal override ExistingFile? Inspect(string path)
     {

@@ -14,7 +14,7 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
     private const int FirstRetryDelayMilliseconds = 10;
     private const int MaxRetryDelayMilliseconds = 250;
 
-    internal override bool ClosesBeforeRename => true;
+    internal override void ReleaseBeforeRename(SafeFileHandle handle, string tempPath) => handle.Dispose();
 
     internal override ExistingFile? Inspect(string path)
     {

@@ -1,0 +1,91 @@
+using AtomicFiles.Tests.Support;
+
+namespace AtomicFiles.Tests.Commit;
+
+/// <summary>The protocol as the kernel sees it, from a real strace of the tool in a child process.</summary>
+public sealed class CommitProtocolTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [RequiresFact(Requirement.Linux | Requirement.Strace)]
+    public void Commit_Full_WritesThenFsyncsTempThenRenamesThenFsyncsDirectory()
+    {
+        var path = _dir.File("a.txt");
+        File.WriteAllText(path, "old");
+
+        var log = StraceLog.Run(["write", path], stdin: "new content");
+
+        log.Result.ExitCode.Should().Be(0, log.Result.StandardError);
+        log.StepsFor(path).Should().Equal("create-temp", "write", "fsync-temp", "rename", "close-temp", "fsync-dir");
+        File.ReadAllText(path).Should().Be("new content");
+    }
+
+    [RequiresFact(Requirement.Linux | Requirement.Strace)]
+    public void Commit_DurabilityNone_NeverFsyncs()
+    {
+        var path = _dir.File("a.txt");
+
+        var log = StraceLog.Run(["write", "--durability", "none", path], stdin: "x");
+
+        log.Result.ExitCode.Should().Be(0, log.Result.StandardError);
+        log.StepsFor(path).Should().Equal("create-temp", "write", "rename", "close-temp");
+    }
+
+    [RequiresFact(Requirement.Linux | Requirement.Strace)]
+    public void Commit_FileOnly_FsyncsTempButNotDirectory()
+    {
+        var path = _dir.File("a.txt");
+
+        var log = StraceLog.Run(["write", "--durability", "fileonly", path], stdin: "x");
+
+        log.StepsFor(path).Should().Equal("create-temp", "write", "fsync-temp", "rename", "close-temp");
+    }
+
+    [RequiresFact(Requirement.Linux | Requirement.Strace)]
+    public void Rollback_InputFails_NoFsyncNoRenameAndTempRemoved()
+    {
+        var path = _dir.File("a.txt");
+        File.WriteAllText(path, "old");
+
+        // Standard input is a directory: the first read fails with EISDIR, mid-write.
+        var log = StraceLog.Run(["write", path], shellStdin: _dir.Path);
+
+        log.Result.ExitCode.Should().Be(1);
+        log.Result.StandardError.Should().Contain("Is a directory");
+        log.StepsFor(path).Should().Equal("create-temp", "close-temp", "unlink-temp");
+        File.ReadAllText(path).Should().Be("old");
+        _dir.Entries().Should().Equal("a.txt");
+    }
+
+    [RequiresFact(Requirement.Linux | Requirement.Strace)]
+    public void Commit_TempFsyncFailsWithEio_ReportsItKeepsOldFileAndRemovesTemp()
+    {
+        var path = _dir.File("a.txt");
+        File.WriteAllText(path, "old");
+
+        var log = StraceLog.Run(["write", path], stdin: "new", straceOptions: ["-e", "inject=fsync:error=EIO:when=1"]);
+
+        log.Result.ExitCode.Should().Be(1);
+        log.Result.StandardError.Should().Contain("Input/output error").And.Contain(".tmp");
+        log.StepsFor(path).Should().Equal("create-temp", "write", "fsync-temp", "close-temp", "unlink-temp");
+        File.ReadAllText(path).Should().Be("old");
+        _dir.Entries().Should().Equal("a.txt");
+    }
+
+    [RequiresFact(Requirement.Linux | Requirement.Strace)]
+    public void Commit_DirectoryFsyncFailsWithEio_ReportsNewContentInPlaceButNotDurable()
+    {
+        var path = _dir.File("a.txt");
+        File.WriteAllText(path, "old");
+
+        var log = StraceLog.Run(["write", path], stdin: "new", straceOptions: ["-e", "inject=fsync:error=EIO:when=2"]);
+
+        log.Result.ExitCode.Should().Be(1);
+        log.Result.StandardError.Should().Contain("is in place").And.Contain("power cut").And.Contain("Input/output error");
+        log.StepsFor(path).Should().Equal("create-temp", "write", "fsync-temp", "rename", "close-temp", "fsync-dir");
+        File.ReadAllText(path).Should().Be("new");
+        _dir.Entries().Should().Equal("a.txt");
+    }
+}

@@ -1,0 +1,147 @@
+using System.Text.RegularExpressions;
+
+namespace AtomicFiles.Tests.Support;
+
+/// <summary>
+/// Runs the atomicfile tool under strace -f and turns the trace into the commit protocol's steps for one target,
+/// so tests can assert the order the kernel actually saw.
+/// </summary>
+internal sealed partial class StraceLog
+{
+    private const string TracedCalls = "trace=openat,open,write,pwrite64,fsync,fdatasync,rename,renameat,renameat2,link,unlink,close";
+
+    private StraceLog(IReadOnlyList<string> calls, ToolProcess.Result result)
+    {
+        Calls = calls;
+        Result = result;
+    }
+
+    /// <summary>Complete syscall lines, `name(args) = result`, in the order they started (unfinished/resumed pairs joined).</summary>
+    internal IReadOnlyList<string> Calls { get; }
+
+    internal ToolProcess.Result Result { get; }
+
+    /// <summary>Runs `atomicfile ARGS` under strace; <paramref name="shellStdin"/> redirects standard input from a path through sh.</summary>
+    internal static StraceLog Run(string[] toolArgs, string? stdin = null, string[]? straceOptions = null, string? shellStdin = null)
+    {
+        var output = Path.Join(Path.GetTempPath(), $"strace-{Guid.NewGuid():N}.txt");
+        try
+        {
+            string[] strace = ["strace", "-f", "-qq", "-o", output, "-e", TracedCalls, .. straceOptions ?? []];
+            ToolProcess.Result result;
+            if (shellStdin is null)
+            {
+                result = ToolProcess.Run(toolArgs, stdin, wrapper: strace);
+            }
+            else
+            {
+                // ToolProcess cannot hand a child an arbitrary file as stdin; sh can.
+                var command = string.Join(' ', strace.Concat([ToolProcess.DotnetHost, ToolProcess.ToolDll]).Concat(toolArgs).Select(Quote)) + " < " + Quote(shellStdin);
+                result = ToolProcess.Run([], wrapper: ["sh", "-c", command + " #"]);
+            }
+
+            return new StraceLog(JoinResumed(File.ReadAllLines(output)), result);
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    /// <summary>
+    /// The protocol steps touching <paramref name="targetPath"/> and its temp: create-temp, write, fsync-temp, rename,
+    /// fsync-dir, unlink-temp, close-temp — consecutive writes folded into one.
+    /// </summary>
+    internal IReadOnlyList<string> StepsFor(string targetPath)
+    {
+        var directory = Path.GetDirectoryName(targetPath)!;
+        var tempPattern = new Regex("\"" + Regex.Escape(directory) + "/\\." + Regex.Escape(Path.GetFileName(targetPath)) + "\\.[a-z0-9]{10}\\.tmp\"");
+        var steps = new List<string>();
+        string? tempFd = null;
+        string? dirFd = null;
+        foreach (var call in Calls)
+        {
+            if (CallLine().Match(call) is not { Success: true } parsed)
+            {
+                continue;
+            }
+
+            var (name, args, result) = (parsed.Groups[1].Value, parsed.Groups[2].Value, parsed.Groups[3].Value);
+            var firstArg = args.Split(',')[0];
+            string? step = name switch
+            {
+                "openat" or "open" when tempPattern.IsMatch(args) && args.Contains("O_CREAT") => Remember(ref tempFd, result, "create-temp"),
+                "openat" or "open" when args.Contains($"\"{directory}\"") && args.Contains("O_DIRECTORY") => Remember(ref dirFd, result, null),
+                "write" or "pwrite64" when firstArg == tempFd => "write",
+                "fsync" or "fdatasync" when firstArg == tempFd => "fsync-temp",
+                "fsync" or "fdatasync" when firstArg == dirFd => "fsync-dir",
+                "rename" or "renameat" or "renameat2" or "link" when tempPattern.IsMatch(args) && args.Contains($"\"{targetPath}\"") => name == "link" ? "link" : "rename",
+                "unlink" when tempPattern.IsMatch(args) => "unlink-temp",
+                "close" when firstArg == tempFd => Forget(ref tempFd, "close-temp"),
+                "close" when firstArg == dirFd => Forget(ref dirFd, null),
+                _ => null,
+            };
+            if (step is not null && !(step == "write" && steps.Count > 0 && steps[^1] == "write"))
+            {
+                steps.Add(step);
+            }
+        }
+
+        return steps;
+    }
+
+    private static string? Remember(ref string? fd, string result, string? step)
+    {
+        fd = result.StartsWith('-') ? null : result;
+        return step;
+    }
+
+    private static string? Forget(ref string? fd, string? step)
+    {
+        fd = null;
+        return step;
+    }
+
+    private static List<string> JoinResumed(string[] lines)
+    {
+        var pending = new Dictionary<string, string>();
+        var calls = new List<string>();
+        foreach (var raw in lines)
+        {
+            var match = PidLine().Match(raw);
+            if (!match.Success)
+            {
+                continue;
+            }
+
+            var (pid, text) = (match.Groups[1].Value, match.Groups[2].Value);
+            if (text.EndsWith("<unfinished ...>", StringComparison.Ordinal))
+            {
+                pending[pid] = text[..^"<unfinished ...>".Length].TrimEnd();
+                calls.Add(pid + "\u0000pending");
+            }
+            else if (ResumedLine().Match(text) is { Success: true } resumed && pending.Remove(pid, out var start))
+            {
+                var index = calls.IndexOf(pid + "\u0000pending");
+                calls[index] = start + resumed.Groups[1].Value;
+            }
+            else if (CallLine().IsMatch(text))
+            {
+                calls.Add(text);
+            }
+        }
+
+        return calls.Where(c => !c.Contains('\u0000', StringComparison.Ordinal)).ToList();
+    }
+
+    private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    [GeneratedRegex(@"^(\w+)\((.*)\)\s+=\s+(\S+)")]
+    private static partial Regex CallLine();
+
+    [GeneratedRegex(@"^(\d+)\s+(.*)$")]
+    private static partial Regex PidLine();
+
+    [GeneratedRegex(@"^<\.\.\. \w+ resumed>(.*)$")]
+    private static partial Regex ResumedLine();
+}
