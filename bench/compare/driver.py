@@ -116,7 +116,7 @@ def main():
     print("| writer | durability | 4 KiB ms/op | × floor | 64 MiB ms/op | × floor | 64 MiB MiB/s |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['writer']} | {r['durability']} | {r['small_ms']:.3f} | {r['small_ratio']:.2f} | "
+        print(f"| {r['writer']} | {r['durability']} | {r['small_ms']:.4f} | {r['small_ratio']:.2f} | "
               f"{r['large_ms']:.1f} | {r['large_ratio']:.2f} | {r['large_mib_s']:.0f} |")
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(rows, f, indent=2)

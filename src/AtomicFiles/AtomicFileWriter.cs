@@ -83,10 +83,17 @@ public sealed class AtomicFileWriter : Stream
         StartCommit();
         try
         {
-            await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
-
-            // fsync blocks for milliseconds; keep it off the caller's thread (a UI or request thread).
-            await Task.Run(() => PublishStaged(cancellationToken), cancellationToken).ConfigureAwait(false);
+            // fsync blocks for milliseconds; keep it off the caller's thread (a UI or request thread). The buffered
+            // tail is written in the same work item: the temp handle is synchronous, so writing it with
+            // RandomAccess.WriteAsync would cost a thread-pool hop of its own before this one.
+            await Task.Run(
+                () =>
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    FlushBuffer();
+                    PublishStaged(cancellationToken);
+                },
+                cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
