@@ -38,6 +38,10 @@ WRITERS = [
     ("npm-atomically@2", NODE + ["atomically"], [], "file only (no directory fsync)"),
     ("dotnet-filestream-inplace", DOTNET + ["filestream"], [], "file only, NOT atomic (FileStream + fsync in place)"),
 ]
+# Experiments, run only when named in COMPARE_ONLY.
+EXPERIMENTS = [
+    ("c-floor-fallocate", [os.path.join(OUT, "floor")], ["fallocate"], "file + directory, temp preallocated"),
+]
 
 
 class Worker:
@@ -84,6 +88,7 @@ def main():
         writers = writers + [("before:" + name, ["dotnet", BEFORE] + command[2:], extra, durability)
                              for name, command, extra, durability in WRITERS if name.startswith("atomicfiles-")]
     writers = [w for w in writers if not ONLY or w[0] in ONLY or w[0] == "c-floor"]
+    writers += [w for w in EXPERIMENTS if w[0] in ONLY]
     workers = [Worker(*w) for w in writers]
     try:
         for worker in workers:  # warm-up: JIT, page cache, the files' first creation

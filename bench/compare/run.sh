@@ -7,7 +7,7 @@
 #
 # Knobs (environment): COMPARE_DATA_DIR (where the files are written; default bench/compare/out/data — must be on a
 # real disk, not tmpfs), COMPARE_SMALL_ROUNDS (20) × COMPARE_SMALL_BATCH (25) 4 KiB writes, COMPARE_LARGE_WRITES (20),
-# COMPARE_ONLY (comma-separated writer names; the C floor always runs), COMPARE_BEFORE_DLL (an older build of
+# COMPARE_ONLY (comma-separated writer names; the C floor always runs; c-floor-fallocate only when named), COMPARE_BEFORE_DLL (an older build of
 # AtomicFiles.Compare.dll, e.g. before an optimisation: its atomicfiles rows join the same interleaved run as "before:…").
 # Everything built or installed goes to bench/compare/out/ (git-ignored): no peer source, node_modules or binary is
 # ever committed.

@@ -2,7 +2,8 @@
  * The floor: the minimal syscall sequence of a durable atomic replace, with nothing around it.
  *   open(temp, O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC) · write · fsync · close · rename · open(dir) · fsync(dir) · close
  * With "nodirsync" as the second argument the directory fsync is left out (file-only durability, for comparison
- * with peers that give only that). Speaks the worker protocol of driver.py: see bench/compare/README in
+ * with peers that give only that); with "fallocate" the temp is preallocated to its final length first (the
+ * experiment that decides whether the library should preallocate when it knows the length). Speaks the worker protocol of driver.py: see bench/compare/README in
  * docs/performance.md.
  */
 #define _GNU_SOURCE
@@ -25,9 +26,10 @@ static double now_ms(void) {
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static void replace(const char *dir, const char *target, const char *temp, const char *buf, size_t len, int dirsync) {
+static void replace(const char *dir, const char *target, const char *temp, const char *buf, size_t len, int dirsync, int prealloc) {
     int fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) die("open", temp);
+    if (prealloc && fallocate(fd, 0, 0, (off_t)len) != 0) die("fallocate", temp);
     for (size_t done = 0; done < len;) {
         ssize_t n = write(fd, buf + done, len - done);
         if (n < 0) { if (errno == EINTR) continue; die("write", temp); }
@@ -45,9 +47,10 @@ static void replace(const char *dir, const char *target, const char *temp, const
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2) { fprintf(stderr, "usage: floor DIR [nodirsync]\n"); return 2; }
+    if (argc < 2) { fprintf(stderr, "usage: floor DIR [nodirsync|fallocate]\n"); return 2; }
     const char *dir = argv[1];
     int dirsync = !(argc > 2 && strcmp(argv[2], "nodirsync") == 0);
+    int prealloc = argc > 2 && strcmp(argv[2], "fallocate") == 0;
     size_t large = 64u << 20;
     char *buf = malloc(large);
     if (!buf) return 1;
@@ -64,7 +67,7 @@ int main(int argc, char **argv) {
         snprintf(temp, sizeof temp, "%s/.%s.bin.tmp", dir, kind);
         for (int i = 0; i < count; i++) {
             double start = now_ms();
-            replace(dir, target, temp, buf, len, dirsync);
+            replace(dir, target, temp, buf, len, dirsync, prealloc);
             printf(i ? " %.4f" : "%.4f", now_ms() - start);
         }
         printf("\n");
