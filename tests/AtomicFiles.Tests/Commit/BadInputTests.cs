@@ -143,7 +143,7 @@ public sealed class BadInputTests : IDisposable
     public void WriteAllBytes_DiskFull_ThrowsIOExceptionKeepsOldFileAndLeavesNoTemp()
     {
         var mountPoint = Directory.CreateDirectory(_dir.File("tiny")).FullName;
-        Run("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint);
+        Command.Run("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint);
         try
         {
             var path = Path.Join(mountPoint, "a.bin");
@@ -157,18 +157,11 @@ public sealed class BadInputTests : IDisposable
         }
         finally
         {
-            Run("umount", mountPoint);
+            Command.Run("umount", mountPoint);
         }
     }
 
     private static string[] AsNobody() => ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
 
     private static void OpenToEveryone(string directory) => File.SetUnixFileMode(directory, (UnixFileMode)0x1FF);
-
-    private static void Run(string command, params string[] args)
-    {
-        using var process = System.Diagnostics.Process.Start(command, args);
-        process.WaitForExit();
-        process.ExitCode.Should().Be(0, $"{command} {string.Join(' ', args)} should succeed");
-    }
 }

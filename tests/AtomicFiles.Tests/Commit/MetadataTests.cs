@@ -84,7 +84,7 @@ public sealed class MetadataTests : IDisposable
     {
         var path = _dir.File("theirs.txt");
         File.WriteAllText(path, "old");
-        Chown(path, 1234, 5678);
+        Command.Run("chown", "1234:5678", path);
 
         AtomicFile.WriteAllText(path, "new");
 
@@ -98,7 +98,7 @@ public sealed class MetadataTests : IDisposable
         // chown clears set-id bits, so the mode must be restored after it.
         var path = _dir.File("setgid.bin");
         File.WriteAllText(path, "old");
-        Chown(path, 1234, 5678);
+        Command.Run("chown", "1234:5678", path);
         File.SetUnixFileMode(path, Mode0755 | UnixFileMode.SetGroup);
 
         AtomicFile.WriteAllText(path, "new");
@@ -162,12 +162,5 @@ public sealed class MetadataTests : IDisposable
         new FileInfo(link).LinkTarget.Should().BeNull();
         File.ReadAllText(link).Should().Be("new");
         File.ReadAllText(target).Should().Be("old");
-    }
-
-    private static void Chown(string path, int uid, int gid)
-    {
-        using var process = System.Diagnostics.Process.Start("chown", [$"{uid}:{gid}", path]);
-        process.WaitForExit();
-        process.ExitCode.Should().Be(0);
     }
 }

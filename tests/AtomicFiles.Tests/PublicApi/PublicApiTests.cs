@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text;
+using AtomicFiles.Tests.Support;
 
 namespace AtomicFiles.Tests.PublicApi;
 
@@ -103,16 +104,5 @@ public sealed class PublicApiTests
         return type.IsGenericParameter ? type.Name : type.FullName ?? type.Name;
     }
 
-    // Not [CallerFilePath]: CI builds map source paths to /_/ for deterministic output.
-    private static string SourceDirectory()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Join(dir.FullName, "AtomicFiles.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Join(dir?.FullName ?? throw new InvalidOperationException("The repository root (AtomicFiles.sln) was not found above the test binaries."),
-            "tests", "AtomicFiles.Tests", "PublicApi");
-    }
+    private static string SourceDirectory() => Path.Join(RepositoryRoot.Path, "tests", "AtomicFiles.Tests", "PublicApi");
 }

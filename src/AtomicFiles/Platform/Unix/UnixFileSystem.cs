@@ -224,12 +224,22 @@ internal sealed class UnixFileSystem : FileSystemPlatform
 
     private static void FlushDescriptor(int fd, string path)
     {
-        if (OperatingSystem.IsMacOS() && Sys.FcntlNoArg(fd, Sys.F_FULLFSYNC) == 0)
+        if (OperatingSystem.IsMacOS())
         {
-            return;
+            if (Sys.FcntlNoArg(fd, Sys.F_FULLFSYNC) == 0)
+            {
+                return;
+            }
+
+            // Fall back to fsync only where F_FULLFSYNC is unsupported (some network and FUSE filesystems); any other
+            // failure, EIO above all, is the answer — a later fsync succeeding would hide it.
+            var errno = UnixErrors.LastErrno;
+            if (errno != Errno.ENOTSUP && errno != Errno.EINVAL && errno != Errno.ENOTTY)
+            {
+                throw UnixErrors.ToException(errno, "Flushing to disk", path);
+            }
         }
 
-        // macOS lands here only where F_FULLFSYNC is unsupported (some network and FUSE filesystems).
         int result;
         do
         {

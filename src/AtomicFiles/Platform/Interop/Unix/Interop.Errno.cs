@@ -13,6 +13,7 @@ internal static partial class Interop
         internal const int EEXIST = 17;
         internal const int EXDEV = 18;
         internal const int ENOTDIR = 20;
+        internal const int ENOTTY = 25;
         internal const int EISDIR = 21;
         internal const int EINVAL = 22;
         internal const int ENOSPC = 28;
