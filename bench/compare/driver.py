@@ -41,6 +41,7 @@ WRITERS = [
 # Experiments, run only when named in COMPARE_ONLY.
 EXPERIMENTS = [
     ("c-floor-fallocate", [os.path.join(OUT, "floor")], ["fallocate"], "file + directory, temp preallocated"),
+    ("c-floor-holdold", [os.path.join(OUT, "floor")], ["holdold"], "file + directory, replaced file closed after the directory fsync"),
 ]
 
 
