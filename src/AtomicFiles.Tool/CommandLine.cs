@@ -12,6 +12,11 @@ internal static class CommandLine
     private static readonly ICommand[] s_commands =
     [
         new WriteCommand(),
+        new RecoverCommand(),
+        new CleanCommand(),
+        new TortureCommand(),
+        new TortureWriterCommand(),
+        new IncrementCommand(),
     ];
 
     internal static int Run(string[] args)
@@ -51,7 +56,7 @@ internal static class CommandLine
         output.WriteLine("atomicfile: crash-safe file writes.");
         output.WriteLine();
         output.WriteLine("Commands:");
-        foreach (var command in s_commands)
+        foreach (var command in s_commands.Where(c => !c.IsHidden))
         {
             output.WriteLine($"  {command.Usage,-60} {command.Summary}");
         }

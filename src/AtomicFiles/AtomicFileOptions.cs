@@ -14,6 +14,7 @@ public sealed class AtomicFileOptions
     private readonly int _bufferSize = DefaultBufferSize;
     private readonly UnixFileMode? _unixCreateMode;
     private readonly TimeSpan _windowsRetryTimeout = TimeSpan.FromSeconds(2);
+    private readonly TimeSpan _lockTimeout = TimeSpan.FromSeconds(30);
 
     internal const int DefaultBufferSize = 16 * 1024;
 
@@ -82,6 +83,26 @@ public sealed class AtomicFileOptions
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
             _windowsRetryTimeout = value;
+        }
+    }
+
+    /// <summary>
+    /// How long <see cref="AtomicFile.Update"/> and its siblings wait for the cross-process lock another updater of the
+    /// same file holds. Default: 30 seconds. <see cref="TimeSpan.Zero"/> tries once; <see cref="Timeout.InfiniteTimeSpan"/>
+    /// waits until the lock is free or the wait is cancelled.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or longer than <see cref="int.MaxValue"/> milliseconds.</exception>
+    public TimeSpan LockTimeout
+    {
+        get => _lockTimeout;
+        init
+        {
+            if (value != Timeout.InfiniteTimeSpan && (value < TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "LockTimeout must be between zero and int.MaxValue milliseconds, or Timeout.InfiniteTimeSpan.");
+            }
+
+            _lockTimeout = value;
         }
     }
 

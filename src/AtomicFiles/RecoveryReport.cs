@@ -1,6 +1,6 @@
 namespace AtomicFiles;
 
-/// <summary>What <c>AtomicFile.Recover</c> found and did in a directory.</summary>
+/// <summary>What <see cref="AtomicFile.Recover"/> found and did in a directory.</summary>
 public sealed class RecoveryReport
 {
     internal RecoveryReport(string directory, IReadOnlyList<string> removedTempFiles, IReadOnlyList<string> completedTransactions, IReadOnlyList<string> rolledBackTransactions)

@@ -17,6 +17,30 @@ public static class ToolProcess
     /// <summary>Runs `atomicfile ARGS`, prefixed by <paramref name="wrapper"/> (e.g. strace and its options) when given.</summary>
     public static Result Run(IEnumerable<string> args, string? standardInput = null, IEnumerable<string>? wrapper = null, TimeSpan? timeout = null)
     {
+        using var process = Start(args, wrapper);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (standardInput is not null)
+        {
+            process.StandardInput.Write(standardInput);
+        }
+
+        process.StandardInput.Close();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'atomicfile {string.Join(' ', args)}' did not finish in time.");
+        }
+
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>
+    /// Starts `atomicfile ARGS` with standard input, output and error redirected, and leaves it running: for tests that
+    /// need a live writer in another process (e.g. `write PATH` holds its writer open until standard input closes).
+    /// </summary>
+    public static Process Start(IEnumerable<string> args, IEnumerable<string>? wrapper = null)
+    {
         var command = (wrapper ?? []).Concat([DotnetHost, ToolDll]).Concat(args).ToList();
         var start = new ProcessStartInfo(command[0])
         {
@@ -30,21 +54,6 @@ public static class ToolProcess
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (standardInput is not null)
-        {
-            process.StandardInput.Write(standardInput);
-        }
-
-        process.StandardInput.Close();
-        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{string.Join(' ', command)}' did not finish in time.");
-        }
-
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+        return Process.Start(start)!;
     }
 }

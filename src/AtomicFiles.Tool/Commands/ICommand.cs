@@ -10,6 +10,9 @@ internal interface ICommand
 
     string Summary { get; }
 
+    /// <summary>Left out of the help: a mode the tool starts itself in, or the test suite does.</summary>
+    bool IsHidden => false;
+
     /// <returns>The process exit code.</returns>
     /// <exception cref="UsageException">The arguments are wrong.</exception>
     int Run(string[] args);

@@ -46,7 +46,7 @@ internal sealed class WriteCommand : ICommand
         return CommandLine.Success;
     }
 
-    private static Durability ParseDurability(string value) => value.ToLowerInvariant() switch
+    internal static Durability ParseDurability(string value) => value.ToLowerInvariant() switch
     {
         "full" => Durability.Full,
         "fileonly" => Durability.FileOnly,

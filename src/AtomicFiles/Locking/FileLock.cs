@@ -31,8 +31,7 @@ internal sealed class FileLock : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
     internal static FileLock Acquire(string lockPath, string guardedPath, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        var delay = FirstPollMilliseconds;
+        var backoff = new Backoff(timeout);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -41,14 +40,25 @@ internal sealed class FileLock : IDisposable
                 return new FileLock(handle, lockPath);
             }
 
-            if (Environment.TickCount64 >= deadline)
+            // Polling, because neither OS offers a cancellable blocking wait; the backoff keeps an idle waiter cheap.
+            cancellationToken.WaitHandle.WaitOne(backoff.NextDelay(lockPath, guardedPath));
+        }
+    }
+
+    /// <summary>Waits, without blocking a thread, until this process holds the lock at <paramref name="lockPath"/>.</summary>
+    /// <inheritdoc cref="Acquire" path="/exception"/>
+    internal static async Task<FileLock> AcquireAsync(string lockPath, string guardedPath, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var backoff = new Backoff(timeout);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (TryAcquire(lockPath) is { } handle)
             {
-                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.###} s waiting for the lock on '{guardedPath}' ({lockPath}); another writer holds it.");
+                return new FileLock(handle, lockPath);
             }
 
-            // Polling, because neither OS offers a cancellable blocking wait; the backoff keeps an idle waiter cheap.
-            cancellationToken.WaitHandle.WaitOne(delay);
-            delay = Math.Min(delay * 2, MaxPollMilliseconds);
+            await Task.Delay(backoff.NextDelay(lockPath, guardedPath), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -66,6 +76,28 @@ internal sealed class FileLock : IDisposable
     }
 
     public void Dispose() => _handle.Dispose();
+
+    /// <summary>The polling schedule of one wait: doubling delays, never past the deadline.</summary>
+    private struct Backoff(TimeSpan timeout)
+    {
+        private readonly long _deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        private int _delay = FirstPollMilliseconds;
+
+        /// <summary>How long to sleep before the next attempt.</summary>
+        /// <exception cref="TimeoutException">The deadline has passed.</exception>
+        internal int NextDelay(string lockPath, string guardedPath)
+        {
+            var remaining = _deadline - Environment.TickCount64;
+            if (remaining <= 0)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.###} s waiting for the lock on '{guardedPath}' ({lockPath}); another writer holds it.");
+            }
+
+            var delay = (int)Math.Min(_delay, remaining);
+            _delay = Math.Min(_delay * 2, MaxPollMilliseconds);
+            return delay;
+        }
+    }
 
     // Unix: EWOULDBLOCK from flock (11 on Linux, 35 on macOS). Windows: ERROR_SHARING_VIOLATION or ERROR_LOCK_VIOLATION.
     private static bool IsLockConflict(IOException e) =>

@@ -31,4 +31,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Committing {Path} failed; the target is unchanged")]
     internal static partial void CommitFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "Removed the orphaned temp file {TempPath}: its writer died before committing")]
+    internal static partial void OrphanRemoved(ILogger logger, string tempPath);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Debug, Message = "Kept the temp file {TempPath}: a live writer holds it")]
+    internal static partial void TempInUse(ILogger logger, string tempPath);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Could not check the temp file {TempPath}: access denied; it was left as it is")]
+    internal static partial void TempNotAccessible(ILogger logger, Exception exception, string tempPath);
 }

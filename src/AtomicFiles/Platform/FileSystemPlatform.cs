@@ -55,4 +55,12 @@ internal abstract class FileSystemPlatform
 
     /// <summary>Removes <paramref name="path"/>; nothing there is not an error.</summary>
     internal abstract void DeleteFile(string path);
+
+    /// <summary>
+    /// Finds out whether the temp file at <paramref name="tempPath"/> is orphaned — no live writer holds its lock —
+    /// and, if <paramref name="remove"/>, deletes it while holding that lock, so a writer that is still alive never
+    /// loses its temp.
+    /// </summary>
+    /// <exception cref="UnauthorizedAccessException">This process may not open or delete the file.</exception>
+    internal abstract TempFileState CheckTemp(string tempPath, bool remove);
 }

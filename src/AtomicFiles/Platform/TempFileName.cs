@@ -10,7 +10,8 @@ internal static class TempFileName
 {
     private const int RandomLength = 10;
     private const string Suffix = ".tmp";
-    private const int NameMaxBytes = 255;
+    /// <summary>NAME_MAX: the bytes one file name may hold on the filesystems the library targets.</summary>
+    internal const int NameMaxBytes = 255;
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 
     // "." + name + "." + random + ".tmp"
@@ -61,7 +62,7 @@ internal static class TempFileName
     }
 
     /// <summary>The longest prefix of <paramref name="name"/> whose UTF-8 form fits <paramref name="maxBytes"/>, never splitting a surrogate pair.</summary>
-    private static string Shorten(string name, int maxBytes)
+    internal static string Shorten(string name, int maxBytes)
     {
         if (Encoding.UTF8.GetByteCount(name) <= maxBytes)
         {

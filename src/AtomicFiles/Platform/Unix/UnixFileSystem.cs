@@ -73,13 +73,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         var mode = preserve ? replaced!.Value.Mode : options.UnixCreateMode is { } m ? (uint)m : DefaultCreateMode;
         var flags = OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
 
-        int fd;
-        do
-        {
-            fd = Sys.Open(tempPath, flags, mode);
-        }
-        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
-
+        var fd = OpenRetryingEintr(tempPath, flags, mode);
         if (fd < 0)
         {
             var errno = UnixErrors.LastErrno;
@@ -172,13 +166,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
 
     internal override void FlushDirectory(string directory)
     {
-        int fd;
-        do
-        {
-            fd = Sys.Open(directory, OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
-        }
-        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
-
+        var fd = OpenRetryingEintr(directory, OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC);
         if (fd < 0)
         {
             throw UnixErrors.ToException(UnixErrors.LastErrno, "Opening the directory", directory);
@@ -194,6 +182,50 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         {
             throw UnixErrors.ToException(errno, "Deleting", path);
         }
+    }
+
+    internal override TempFileState CheckTemp(string tempPath, bool remove)
+    {
+        // Non-blocking, so a FIFO planted under a temp name cannot hang recovery; no-follow, so a link is never chased.
+        var flags = OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC | OpenFlags.O_NONBLOCK;
+        var fd = OpenRetryingEintr(tempPath, OpenFlags.O_RDONLY | flags);
+        if (fd < 0 && UnixErrors.LastErrno == Errno.EACCES)
+        {
+            // A temp keeps its target's mode, which may be write-only; flock works on a descriptor of either kind.
+            fd = OpenRetryingEintr(tempPath, OpenFlags.O_WRONLY | flags);
+        }
+
+        if (fd < 0)
+        {
+            var errno = UnixErrors.LastErrno;
+            return errno == Errno.ENOENT || errno == Errno.ELOOP || errno == Errno.ENXIO
+                ? TempFileState.Skipped
+                : throw UnixErrors.ToException(errno, "Opening the temp file", tempPath);
+        }
+
+        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (!TryLockNow(handle, tempPath))
+        {
+            return TempFileState.InUse;
+        }
+
+        // Locked. But between our open and our lock its writer may have renamed it over the target and exited, and
+        // the lock we hold may be on a published file: act only if the name still names the inode we locked.
+        var locked = UnixFileStatus.Get(handle, tempPath);
+        if (locked.Kind != FileKind.RegularFile || locked.LinkCount == 0
+            || UnixFileStatus.TryGet(tempPath, out var named) != 0 || named.Inode != locked.Inode)
+        {
+            return TempFileState.Skipped;
+        }
+
+        if (remove)
+        {
+            // Still under our lock: a writer that opened this name just now finds it unlinked once it gets the lock,
+            // and takes another name (TryCreateTemp).
+            DeleteFile(tempPath);
+        }
+
+        return TempFileState.Orphaned;
     }
 
     /// <returns>true if renamed, false if the target exists, null if this system cannot rename without replacing.</returns>
@@ -262,23 +294,59 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     }
 
     /// <summary>
-    /// An exclusive flock held until the handle closes: the sign recovery looks for that a writer is alive.
-    /// The kernel drops it when the process dies, so a killed writer's temp becomes sweepable at once.
+    /// A shared flock held until the handle closes: the sign recovery looks for that a writer is alive (recovery asks
+    /// for an exclusive lock, which any holder refuses). The kernel drops it when the process dies, so a killed
+    /// writer's temp becomes sweepable at once.
     /// </summary>
+    /// <remarks>
+    /// Shared, not exclusive, because the lock rides along with the inode through the rename: for the instant between
+    /// the rename and the close, the published file carries it, and .NET readers (File.ReadAllBytes and every
+    /// FileShare.Read open take flock(LOCK_SH|LOCK_NB)) would fail with "used by another process" on an exclusive one.
+    /// The torture demo hit exactly that.
+    /// </remarks>
     private static void LockForLifetime(SafeFileHandle handle, string path)
+    {
+        if (FlockRetryingEintr(handle, Sys.LOCK_SH) != 0)
+        {
+            throw UnixErrors.ToException(UnixErrors.LastErrno, "Locking the temp file", path);
+        }
+    }
+
+    /// <summary>flock(LOCK_EX|LOCK_NB): false if another open file description holds a lock on it (a live writer).</summary>
+    private static bool TryLockNow(SafeFileHandle handle, string path)
+    {
+        if (FlockRetryingEintr(handle, Sys.LOCK_EX | Sys.LOCK_NB) == 0)
+        {
+            return true;
+        }
+
+        var errno = UnixErrors.LastErrno;
+        return errno == Errno.EWOULDBLOCK ? false : throw UnixErrors.ToException(errno, "Locking the temp file", path);
+    }
+
+    private static int FlockRetryingEintr(SafeFileHandle handle, int operation)
     {
         using var lease = new FileDescriptorLease(handle);
         int result;
         do
         {
-            result = Sys.Flock(lease.Fd, Sys.LOCK_EX);
+            result = Sys.Flock(lease.Fd, operation);
         }
         while (result != 0 && UnixErrors.LastErrno == Errno.EINTR);
 
-        if (result != 0)
+        return result;
+    }
+
+    private static int OpenRetryingEintr(string path, int flags, uint mode = 0)
+    {
+        int fd;
+        do
         {
-            throw UnixErrors.ToException(UnixErrors.LastErrno, "Locking the temp file", path);
+            fd = Sys.Open(path, flags, mode);
         }
+        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
+
+        return fd;
     }
 
     private static void CopyOwnerAndMode(SafeFileHandle handle, string tempPath, UnixFileStatus created, ExistingFile replaced, ILogger? logger)

@@ -99,6 +99,38 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
 
     internal override void DeleteFile(string path) => File.Delete(path);
 
+    internal override TempFileState CheckTemp(string tempPath, bool remove)
+    {
+        // A live writer holds its temp open with FileShare.None: deleting it, or opening it exclusively, fails with a
+        // sharing violation, and that failure is exactly "alive". The one unguarded instant is after the writer closes
+        // its temp to rename it (ClosesBeforeRename): a sweep then makes that commit fail, with the target unchanged.
+        try
+        {
+            if (remove)
+            {
+                File.Delete(tempPath);
+            }
+            else
+            {
+                File.OpenHandle(tempPath, FileMode.Open, FileAccess.Read, FileShare.None).Dispose();
+            }
+
+            return TempFileState.Orphaned;
+        }
+        catch (FileNotFoundException)
+        {
+            return TempFileState.Skipped;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return TempFileState.Skipped;
+        }
+        catch (IOException e) when ((e.HResult & 0xFFFF) is Errors.ERROR_SHARING_VIOLATION or Errors.ERROR_LOCK_VIOLATION)
+        {
+            return TempFileState.InUse;
+        }
+    }
+
     private static uint WriteThrough(AtomicFileOptions options) =>
         options.Durability == Durability.Full ? Kernel32.MOVEFILE_WRITE_THROUGH : 0;
 

@@ -7,6 +7,7 @@ internal static partial class Interop
     internal static partial class Sys
     {
         // Same values on Linux and macOS.
+        internal const int LOCK_SH = 1;
         internal const int LOCK_EX = 2;
         internal const int LOCK_NB = 4;
         internal const int LOCK_UN = 8;

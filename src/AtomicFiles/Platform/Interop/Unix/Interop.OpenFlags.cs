@@ -19,8 +19,8 @@ internal static partial class Interop
         internal static readonly int O_CLOEXEC;
         internal static readonly int O_DIRECTORY;
 
-        /// <summary>0x800 on every Linux layout .NET runs on; 0x4 on macOS and the BSDs.</summary>
-        internal static int O_NONBLOCK => OperatingSystem.IsLinux() || OperatingSystem.IsAndroid() ? 0x800 : 0x4;
+        // 04000 on every Linux architecture .NET runs on; the BSD value on macOS and FreeBSD.
+        internal static int O_NONBLOCK => OperatingSystem.IsLinux() ? 0x800 : 0x4;
 
 #pragma warning disable CA1810 // One branch per platform reads better than five ternaries per field.
         static OpenFlags()

@@ -1,0 +1,41 @@
+namespace AtomicFiles.Tool.Torture;
+
+/// <summary>The outcome of a torture run.</summary>
+internal sealed record TortureResult
+{
+    /// <summary>The violations kept for display; <see cref="ViolationCount"/> counts them all.</summary>
+    internal const int MaxSamples = 20;
+
+    internal required TortureSettings Settings { get; init; }
+
+    internal required TimeSpan Elapsed { get; init; }
+
+    /// <summary>Writers killed with SIGKILL (TerminateProcess on Windows) at a random moment while committing.</summary>
+    internal required long Kills { get; init; }
+
+    /// <summary>Commits the writers reported as returned, by method.</summary>
+    internal required IReadOnlyDictionary<CommitMethod, long> Commits { get; init; }
+
+    /// <summary>Verification passes: one after every kill, and a final one.</summary>
+    internal required long Verifications { get; init; }
+
+    /// <summary>File reads checked across all verifications.</summary>
+    internal required long FilesVerified { get; init; }
+
+    internal required long ViolationCount { get; init; }
+
+    internal required IReadOnlyList<TortureViolation> SampleViolations { get; init; }
+
+    /// <summary>Temp files in the directory after the last writer died, before Recover.</summary>
+    internal required int TempsBeforeRecover { get; init; }
+
+    /// <summary>Temp files Recover removed.</summary>
+    internal required int TempsRemoved { get; init; }
+
+    /// <summary>Temp files still there after Recover: must be zero.</summary>
+    internal required int TempsLeft { get; init; }
+
+    internal long TotalCommits => Commits.Values.Sum();
+
+    internal bool Passed => ViolationCount == 0 && TempsLeft == 0;
+}

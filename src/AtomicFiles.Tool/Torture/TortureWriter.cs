@@ -1,0 +1,160 @@
+using System.Globalization;
+using AtomicFiles.Locking;
+
+namespace AtomicFiles.Tool.Torture;
+
+/// <summary>
+/// The writer child of a torture run: commits self-checking versions in a loop until it is killed, and reports each
+/// commit that returned as a line on its standard output (<see cref="WriterMessage"/>).
+/// </summary>
+internal sealed class TortureWriter
+{
+    private readonly string _directory;
+    private readonly int _slot;
+    private readonly int _size;
+    private readonly ITortureCommitter _committer;
+    private readonly TextWriter _output;
+    private readonly Dictionary<string, long> _lastWritten = [];
+
+    internal TortureWriter(string directory, int slot, int size, ITortureCommitter committer, TextWriter output)
+    {
+        _directory = directory;
+        _slot = slot;
+        _size = size;
+        _committer = committer;
+        _output = output;
+    }
+
+    /// <summary>The child's entry point: <c>--dir D --slot S --size BYTES</c>. Never returns normally; exits when its parent goes away.</summary>
+    internal static int Run(IReadOnlyList<string> args, ITortureCommitter committer)
+    {
+        string? directory = null;
+        int? slot = null, size = null;
+        for (var i = 0; i + 1 < args.Count; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--dir": directory = args[i + 1]; break;
+                case "--slot": slot = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--size": size = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"unknown writer option '{args[i]}'");
+            }
+        }
+
+        if (directory is null || slot is null || size is null)
+        {
+            throw new ArgumentException("a torture writer needs --dir, --slot and --size");
+        }
+
+        ExitWhenParentGoes();
+        new TortureWriter(directory, slot.Value, size.Value, committer, Console.Out).CommitForever(CancellationToken.None);
+        return 0;
+    }
+
+    /// <summary>Commits random versions with random methods until cancelled (the harness kills it instead).</summary>
+    internal void CommitForever(CancellationToken cancellationToken)
+    {
+        var created = TortureFiles.CreatedSequences(_directory, _slot);
+        var nextSequence = created.Count == 0 ? 1 : created.Max() + 1;
+        Report(new WriterMessage.Ready());
+        while (!cancellationToken.IsCancellationRequested)
+        {
+#pragma warning disable CA5394 // Not security: picking the next move.
+            var method = (CommitMethod)Random.Shared.Next(4);
+            if (method == CommitMethod.CreateNew)
+            {
+                CommitNew(nextSequence++, created);
+            }
+            else
+            {
+                CommitShared(method, TortureFiles.Shared(Random.Shared.Next(TortureFiles.SharedCount)));
+            }
+#pragma warning restore CA5394
+        }
+    }
+
+    private void CommitShared(CommitMethod method, string fileName)
+    {
+        var path = Path.Join(_directory, fileName);
+        long version;
+
+        // Only one writer at a time reads a shared file's version and commits the next: versions then rise by one,
+        // and any file older than a reported commit is the write protocol's fault, not a race between writers.
+        using (FileLock.Acquire(Path.Join(_directory, TortureFiles.WritersLock(fileName)), path, Timeout.InfiniteTimeSpan, CancellationToken.None))
+        {
+            if (method == CommitMethod.Update)
+            {
+                version = 0;
+                _committer.Update(path, current => TortureContent.Create(version = NextVersion(fileName, current), _slot, _size));
+            }
+            else
+            {
+                version = NextVersion(fileName, File.Exists(path) ? File.ReadAllBytes(path) : null);
+                _committer.Replace(path, TortureContent.Create(version, _slot, _size), method);
+            }
+        }
+
+        _lastWritten[fileName] = version;
+        Report(new WriterMessage.Committed(method, fileName, version));
+    }
+
+    private void CommitNew(long sequence, List<long> older)
+    {
+        var fileName = TortureFiles.Created(_slot, sequence);
+        _committer.CreateNew(Path.Join(_directory, fileName), TortureContent.Create(sequence, _slot, _size));
+        Report(new WriterMessage.Committed(CommitMethod.CreateNew, fileName, sequence));
+
+        // Only now that a newer one exists: the chain never has a moment without a committed file.
+        foreach (var old in older)
+        {
+            File.Delete(Path.Join(_directory, TortureFiles.Created(_slot, old)));
+        }
+
+        older.Clear();
+        older.Add(sequence);
+    }
+
+    private long NextVersion(string fileName, byte[]? current)
+    {
+        if (current is null)
+        {
+            return _lastWritten.GetValueOrDefault(fileName) + 1;
+        }
+
+        var decoded = TortureContent.Decode(current);
+        if (decoded.IsValid)
+        {
+            return decoded.Version + 1;
+        }
+
+        // Only a broken writer gets here. Go on from what this process last wrote; the harness counts the report.
+        Report(new WriterMessage.Corrupt(fileName, decoded.Problem!));
+        return _lastWritten.GetValueOrDefault(fileName) + 1;
+    }
+
+    private void Report(WriterMessage message)
+    {
+        _output.WriteLine(message.ToString());
+        _output.Flush();
+    }
+
+    /// <summary>The harness holds our standard input open; end of input means it is gone, and so must we be.</summary>
+    private static void ExitWhenParentGoes()
+    {
+        var watcher = new Thread(() =>
+        {
+            using var input = Console.OpenStandardInput();
+            var buffer = new byte[64];
+            while (input.Read(buffer) > 0)
+            {
+            }
+
+            Environment.Exit(0);
+        })
+        {
+            IsBackground = true,
+            Name = "parent watcher",
+        };
+        watcher.Start();
+    }
+}

@@ -1,0 +1,44 @@
+using AtomicFiles.Recovery;
+
+namespace AtomicFiles;
+
+public static partial class AtomicFile
+{
+    /// <summary>
+    /// Cleans up after writers that died — a crash, a kill -9, a power cut — in <paramref name="directory"/>: removes
+    /// the temp files they left. Only files named like the library's temps (<c>.{name}.{10 random characters}.tmp</c>)
+    /// are looked at, and a temp whose writer is still alive (it holds a lock on it for its whole life) is never removed,
+    /// so this is safe to run at any time, also while other processes write. Subdirectories are not visited.
+    /// </summary>
+    /// <param name="directory">The directory to recover.</param>
+    /// <param name="options">Supplies the logger; <see langword="null"/> for <see cref="AtomicFileOptions.Default"/>.</param>
+    /// <returns>What was found and done; <see cref="RecoveryReport.IsClean"/> if there was nothing to do.</returns>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is empty or white space.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="directory"/> is <see langword="null"/>.</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="IOException">Listing the directory or removing a temp file failed.</exception>
+    /// <remarks>
+    /// Temps this process may not open (another user's, in a shared directory) are left as they are and logged.
+    /// Update's sidecar lock files (<c>.{name}.lock</c>) are kept: removing one could let two updaters in at once.
+    /// </remarks>
+    public static RecoveryReport Recover(string directory, AtomicFileOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        options ??= AtomicFileOptions.Default;
+        var fullPath = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        if (!Directory.Exists(fullPath))
+        {
+            throw new DirectoryNotFoundException($"Could not find the directory '{fullPath}' to recover.");
+        }
+
+        // Step 1, transactions: finish the journals past their commit point, roll back the others. It must come
+        // before the sweep, because a journal being finished still needs its staged temps to redo its renames.
+        IReadOnlyList<string> completedTransactions = [];
+        IReadOnlyList<string> rolledBackTransactions = [];
+
+        // Step 2: remove the temps of writers that died (including those a rolled-back transaction staged).
+        var sweep = OrphanSweeper.Sweep(fullPath, remove: true, options);
+
+        return new RecoveryReport(fullPath, sweep.Orphaned, completedTransactions, rolledBackTransactions);
+    }
+}

@@ -1,0 +1,151 @@
+using AtomicFiles.Commit;
+using AtomicFiles.Locking;
+
+namespace AtomicFiles;
+
+public static partial class AtomicFile
+{
+    /// <summary>
+    /// Replaces <paramref name="path"/>, or creates it, with what <paramref name="transform"/> makes of its current
+    /// content — read, transform and commit under an exclusive cross-process lock, so concurrent updaters, in this
+    /// process or any other, never lose each other's changes. If the transform throws, the file is left unchanged.
+    /// </summary>
+    /// <param name="path">The file to update or create. Its directory must exist.</param>
+    /// <param name="transform">
+    /// Gets the current content (<see langword="null"/> if the file does not exist) and returns the new content.
+    /// It runs while the lock is held: keep it short, and do not update the same file from inside it.
+    /// </param>
+    /// <param name="options">How to write and how long to wait for the lock (<see cref="AtomicFileOptions.LockTimeout"/>); <see langword="null"/> for <see cref="AtomicFileOptions.Default"/>.</param>
+    /// <remarks>
+    /// The lock is a sidecar file beside the target, <c>.{name}.lock</c> (flock on Unix, an exclusive open on
+    /// Windows; the OS releases it when a process dies, so a killed updater never leaves a stale lock). It is never
+    /// on the target itself, whose inode each commit replaces. The sidecar stays after the update: deleting it could
+    /// let two updaters in at once. Every process must update through this method for the lock to count: a plain
+    /// <see cref="WriteAllBytes"/> does not take it.
+    /// </remarks>
+    /// <exception cref="TimeoutException">Another updater held the lock longer than <see cref="AtomicFileOptions.LockTimeout"/>; the file is unchanged.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="transform"/> returned <see langword="null"/>; the file is unchanged.</exception>
+    /// <inheritdoc cref="WriteAllBytes" path="/exception"/>
+    public static void Update(string path, Func<byte[]?, byte[]> transform, AtomicFileOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(transform);
+        options ??= AtomicFileOptions.Default;
+        var target = ResolvedTarget.Resolve(path, options);
+        using var updateLock = FileLock.Acquire(LockPathFor(target), target.FullPath, options.LockTimeout, CancellationToken.None);
+        var next = transform(ReadIfExists(target.FullPath)) ?? throw TransformReturnedNull(target.FullPath);
+        WriteAllBytes(target.FullPath, next, options);
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="path"/>, or creates it, with what <paramref name="transform"/> makes of its current
+    /// text, under an exclusive cross-process lock, as <see cref="Update"/> does. Reads as <see cref="File.ReadAllText(string)"/>
+    /// does (UTF-8, or the encoding a byte order mark names); writes UTF-8 without a byte order mark.
+    /// </summary>
+    /// <param name="path">The file to update or create. Its directory must exist.</param>
+    /// <param name="transform">Gets the current text (<see langword="null"/> if the file does not exist) and returns the new text. Runs while the lock is held.</param>
+    /// <param name="options">How to write and how long to wait for the lock; <see langword="null"/> for <see cref="AtomicFileOptions.Default"/>.</param>
+    /// <remarks><inheritdoc cref="Update" path="/remarks"/></remarks>
+    /// <inheritdoc cref="Update" path="/exception"/>
+    public static void UpdateText(string path, Func<string?, string> transform, AtomicFileOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(transform);
+        Update(path, current => EncodeText(transform(DecodeText(current)), path), options);
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="path"/>, or creates it, with what <paramref name="transform"/> makes of its current
+    /// content, under an exclusive cross-process lock, as <see cref="Update"/> does — without blocking a thread while
+    /// waiting for the lock or the disk.
+    /// </summary>
+    /// <param name="path">The file to update or create. Its directory must exist.</param>
+    /// <param name="transform">Gets the current content (<see langword="null"/> if the file does not exist) and the cancellation token, and returns the new content. Runs while the lock is held.</param>
+    /// <param name="cancellationToken">Cancels the lock wait, the read, the transform's token, and the write until the rename; a cancelled update leaves the file unchanged.</param>
+    /// <remarks><inheritdoc cref="Update" path="/remarks"/></remarks>
+    /// <inheritdoc cref="Update" path="/exception"/>
+    /// <exception cref="OperationCanceledException">Cancelled; the file is unchanged.</exception>
+    public static Task UpdateAsync(string path, Func<byte[]?, CancellationToken, ValueTask<byte[]>> transform, CancellationToken cancellationToken = default) =>
+        UpdateAsync(path, transform, options: null, cancellationToken);
+
+    /// <inheritdoc cref="UpdateAsync(string, Func{byte[], CancellationToken, ValueTask{byte[]}}, CancellationToken)"/>
+    /// <param name="path">The file to update or create. Its directory must exist.</param>
+    /// <param name="transform">Gets the current content (<see langword="null"/> if the file does not exist) and the cancellation token, and returns the new content. Runs while the lock is held.</param>
+    /// <param name="options">How to write and how long to wait for the lock; <see langword="null"/> for <see cref="AtomicFileOptions.Default"/>.</param>
+    /// <param name="cancellationToken">Cancels the lock wait, the read, the transform's token, and the write until the rename; a cancelled update leaves the file unchanged.</param>
+    public static async Task UpdateAsync(string path, Func<byte[]?, CancellationToken, ValueTask<byte[]>> transform, AtomicFileOptions? options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transform);
+        options ??= AtomicFileOptions.Default;
+        var target = ResolvedTarget.Resolve(path, options);
+        using var updateLock = await FileLock.AcquireAsync(LockPathFor(target), target.FullPath, options.LockTimeout, cancellationToken).ConfigureAwait(false);
+        var current = await ReadIfExistsAsync(target.FullPath, cancellationToken).ConfigureAwait(false);
+        var next = await transform(current, cancellationToken).ConfigureAwait(false) ?? throw TransformReturnedNull(target.FullPath);
+        await WriteAllBytesAsync(target.FullPath, next, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="path"/>, or creates it, with what <paramref name="transform"/> makes of its current
+    /// text, under an exclusive cross-process lock, as <see cref="UpdateText"/> does, without blocking a thread.
+    /// </summary>
+    /// <param name="path">The file to update or create. Its directory must exist.</param>
+    /// <param name="transform">Gets the current text (<see langword="null"/> if the file does not exist) and the cancellation token, and returns the new text. Runs while the lock is held.</param>
+    /// <param name="cancellationToken">Cancels the lock wait, the read, the transform's token, and the write until the rename; a cancelled update leaves the file unchanged.</param>
+    /// <remarks><inheritdoc cref="Update" path="/remarks"/></remarks>
+    /// <inheritdoc cref="UpdateAsync(string, Func{byte[], CancellationToken, ValueTask{byte[]}}, CancellationToken)" path="/exception"/>
+    public static Task UpdateTextAsync(string path, Func<string?, CancellationToken, ValueTask<string>> transform, CancellationToken cancellationToken = default) =>
+        UpdateTextAsync(path, transform, options: null, cancellationToken);
+
+    /// <inheritdoc cref="UpdateTextAsync(string, Func{string, CancellationToken, ValueTask{string}}, CancellationToken)"/>
+    /// <param name="path">The file to update or create. Its directory must exist.</param>
+    /// <param name="transform">Gets the current text (<see langword="null"/> if the file does not exist) and the cancellation token, and returns the new text. Runs while the lock is held.</param>
+    /// <param name="options">How to write and how long to wait for the lock; <see langword="null"/> for <see cref="AtomicFileOptions.Default"/>.</param>
+    /// <param name="cancellationToken">Cancels the lock wait, the read, the transform's token, and the write until the rename; a cancelled update leaves the file unchanged.</param>
+    public static Task UpdateTextAsync(string path, Func<string?, CancellationToken, ValueTask<string>> transform, AtomicFileOptions? options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transform);
+        return UpdateAsync(path, async (current, ct) => EncodeText(await transform(DecodeText(current), ct).ConfigureAwait(false), path), options, cancellationToken);
+    }
+
+    private static string LockPathFor(ResolvedTarget target) => Path.Join(target.Directory, LockFileName.For(target.FileName));
+
+    private static byte[]? ReadIfExists(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static async ValueTask<byte[]?> ReadIfExistsAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static string? DecodeText(byte[]? bytes)
+    {
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        // As File.ReadAllText: UTF-8 unless a byte order mark says otherwise.
+        using var reader = new StreamReader(new MemoryStream(bytes), s_utf8NoBom, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
+
+    private static byte[] EncodeText(string? text, string path) =>
+        s_utf8NoBom.GetBytes(text ?? throw TransformReturnedNull(path));
+
+    private static InvalidOperationException TransformReturnedNull(string path) =>
+        new($"The transform for '{path}' returned null; it must return the new content (empty for an empty file). The file is unchanged.");
+}

@@ -1,0 +1,37 @@
+using AtomicFiles.Tool.Torture;
+
+namespace AtomicFiles.CrashTests.NaiveWriter;
+
+/// <summary>
+/// The control: what code without AtomicFiles typically does — write the file in place (open, truncate, write). The
+/// torture harness must catch it, or its zero for the library would prove nothing.
+/// </summary>
+internal sealed class NaiveCommitter : ITortureCommitter
+{
+    private const int ChunkSize = 4096;
+
+    public void Replace(string path, byte[] content, CommitMethod method)
+    {
+        if (method == CommitMethod.WriteAllBytes)
+        {
+            File.WriteAllBytes(path, content);
+            return;
+        }
+
+        // As a streaming serializer writes into File.Create.
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1);
+        for (var offset = 0; offset < content.Length; offset += ChunkSize)
+        {
+            stream.Write(content, offset, Math.Min(ChunkSize, content.Length - offset));
+        }
+    }
+
+    public void CreateNew(string path, byte[] content)
+    {
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 1);
+        stream.Write(content);
+    }
+
+    public void Update(string path, Func<byte[]?, byte[]> transform) =>
+        File.WriteAllBytes(path, transform(File.Exists(path) ? File.ReadAllBytes(path) : null));
+}
