@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using AtomicFiles.Commit;
 using AtomicFiles.Logging;
 
@@ -82,10 +83,17 @@ public sealed class AtomicFileWriter : Stream
         StartCommit();
         try
         {
-            await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
-
-            // fsync blocks for milliseconds; keep it off the caller's thread (a UI or request thread).
-            await Task.Run(() => PublishStaged(cancellationToken), cancellationToken).ConfigureAwait(false);
+            // fsync blocks for milliseconds; keep it off the caller's thread (a UI or request thread). The buffered
+            // tail is written in the same work item: the temp handle is synchronous, so writing it with
+            // RandomAccess.WriteAsync would cost a thread-pool hop of its own before this one.
+            await Task.Run(
+                () =>
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    FlushBuffer();
+                    PublishStaged(cancellationToken);
+                },
+                cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -134,6 +142,9 @@ public sealed class AtomicFileWriter : Stream
     }
 
     /// <inheritdoc/>
+    // Pooled state machines: each write that goes to the thread pool would otherwise allocate one (~140 bytes), which
+    // added up to 2.3 MB for 1 GiB in 64 KiB writes.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfNotWritable();
@@ -275,6 +286,7 @@ public sealed class AtomicFileWriter : Stream
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FlushBufferAsync(CancellationToken cancellationToken)
     {
         if (_buffered > 0)

@@ -14,6 +14,9 @@ internal sealed class StagedFile : IDisposable
 {
     private const int MaxNameAttempts = 100;
 
+    // Below this the replaced file is usually small too, and freeing it costs less than the open and close that hold it.
+    private const long KeepReplacedOpenFromBytes = 4 * 1024 * 1024;
+
     private readonly FileSystemPlatform _platform = FileSystemPlatform.Current;
     private readonly AtomicFileOptions _options;
     private bool _published;
@@ -104,6 +107,12 @@ internal sealed class StagedFile : IDisposable
 
         // The last moment a cancellation can still leave the target untouched.
         cancellationToken.ThrowIfCancellationRequested();
+
+        // Held until after the directory flush: otherwise the rename drops the replaced file's last link, and freeing
+        // its blocks joins the journal commit that flush waits for — measured 5-8 % of a 64 MiB replace on ext4.
+        using var replaced = overwrite && bytes >= KeepReplacedOpenFromBytes && Target.Existing is { Kind: FileKind.RegularFile }
+            ? _platform.KeepReplacedFileOpen(Target.FullPath)
+            : null;
         Publish(overwrite);
         if (renameBeforeFlush)
         {

@@ -44,6 +44,12 @@ internal abstract class FileSystemPlatform
     /// <summary>Atomically moves <paramref name="tempPath"/> to <paramref name="targetPath"/> only if nothing is there; false if something is.</summary>
     internal abstract bool TryPublishNew(string tempPath, string targetPath, AtomicFileOptions options);
 
+    /// <summary>
+    /// Opens the regular file at <paramref name="targetPath"/>, which a rename is about to replace, so that its inode
+    /// outlives the rename until the handle is closed; <see langword="null"/> where that is not possible or not useful.
+    /// </summary>
+    internal virtual SafeFileHandle? KeepReplacedFileOpen(string targetPath) => null;
+
     /// <summary>Makes the directory's entries (a rename, a delete) durable. A no-op where the OS does that itself.</summary>
     internal abstract void FlushDirectory(string directory);
 

@@ -50,7 +50,8 @@ internal sealed partial class StraceLog
 
     /// <summary>
     /// The protocol steps touching <paramref name="targetPath"/> and its temp: create-temp, write, fsync-temp, rename,
-    /// fsync-dir, unlink-temp, close-temp — consecutive writes folded into one.
+    /// fsync-dir, unlink-temp, close-temp, and hold-replaced / close-replaced (the replaced file opened to outlive the
+    /// rename) — consecutive writes folded into one.
     /// </summary>
     internal IReadOnlyList<string> StepsFor(string targetPath)
     {
@@ -59,6 +60,7 @@ internal sealed partial class StraceLog
         var steps = new List<string>();
         string? tempFd = null;
         string? dirFd = null;
+        string? replacedFd = null;
         foreach (var call in Calls)
         {
             if (CallLine().Match(call) is not { Success: true } parsed)
@@ -72,6 +74,7 @@ internal sealed partial class StraceLog
             {
                 "openat" or "open" when tempPattern.IsMatch(args) && args.Contains("O_CREAT") => Remember(ref tempFd, result, "create-temp"),
                 "openat" or "open" when args.Contains($"\"{directory}\"") && args.Contains("O_DIRECTORY") => Remember(ref dirFd, result, null),
+                "openat" or "open" when args.Contains($"\"{targetPath}\"") && !args.Contains("O_CREAT") => Remember(ref replacedFd, result, "hold-replaced"),
                 "write" or "pwrite64" when firstArg == tempFd => "write",
                 "fsync" or "fdatasync" when firstArg == tempFd => "fsync-temp",
                 "fsync" or "fdatasync" when firstArg == dirFd => "fsync-dir",
@@ -79,6 +82,7 @@ internal sealed partial class StraceLog
                 "unlink" when tempPattern.IsMatch(args) => "unlink-temp",
                 "close" when firstArg == tempFd => Forget(ref tempFd, "close-temp"),
                 "close" when firstArg == dirFd => Forget(ref dirFd, null),
+                "close" when firstArg == replacedFd => Forget(ref replacedFd, "close-replaced"),
                 _ => null,
             };
             if (step is not null && !(step == "write" && steps.Count > 0 && steps[^1] == "write"))

@@ -151,6 +151,14 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         return true;
     }
 
+    internal override SafeFileHandle? KeepReplacedFileOpen(string targetPath)
+    {
+        // Best effort, so no retry and no error: a file this process may not read is simply not held.
+        // O_NONBLOCK: never hang on a FIFO put there since the target was inspected.
+        var fd = Sys.Open(targetPath, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0);
+        return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
+    }
+
     internal override void FlushDirectory(string directory)
     {
         var fd = OpenRetryingEintr(directory, OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC);

@@ -1,0 +1,132 @@
+"""Runs every writer side by side, interleaved, and prints the comparison table. Started by run.sh.
+
+Each writer is a long-lived worker process (so start-up and JIT are outside the timing) speaking one protocol:
+it reads "small N" or "large N" from stdin, replaces DIR/small.bin (4 KiB) or DIR/large.bin (64 MiB) N times,
+and prints the N per-write times in ms on one line. The driver asks each worker for one batch in turn — A B C …
+A B C … — rotating the order every round, so machine noise falls on every writer alike. Medians of all per-write
+times are reported, with their ratio to the C floor.
+"""
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+
+OUT = sys.argv[1]
+DATA = os.environ.get("COMPARE_DATA_DIR") or os.path.join(OUT, "data")
+SMALL_ROUNDS = int(os.environ.get("COMPARE_SMALL_ROUNDS", "20"))
+SMALL_BATCH = int(os.environ.get("COMPARE_SMALL_BATCH", "25"))
+LARGE_WRITES = int(os.environ.get("COMPARE_LARGE_WRITES", "20"))
+# An older build of the .NET worker (e.g. before an optimisation): its rows run in the same interleaved run.
+BEFORE = os.environ.get("COMPARE_BEFORE_DLL")
+ONLY = [name for name in os.environ.get("COMPARE_ONLY", "").split(",") if name]
+
+DOTNET = ["dotnet", os.path.join(OUT, "dotnet", "AtomicFiles.Compare.dll")]
+NODE = ["node", os.path.join(OUT, "node", "worker.mjs")]
+
+# name, command, arguments after DIR, what it makes durable
+WRITERS = [
+    ("c-floor", [os.path.join(OUT, "floor")], [], "file + directory (the floor)"),
+    ("atomicfiles-full", DOTNET + ["atomicfile-full"], [], "file + directory (Durability.Full, default)"),
+    ("atomicfiles-full-async", DOTNET + ["atomicfile-full-async"], [], "file + directory (WriteAllBytesAsync / WriteAsync + CommitAsync)"),
+    ("python-atomicwrites", ["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "python", "worker.py")], [], "file + directory"),
+    ("c-floor-nodirsync", [os.path.join(OUT, "floor")], ["nodirsync"], "file only"),
+    ("atomicfiles-fileonly", DOTNET + ["atomicfile-fileonly"], [], "file only (Durability.FileOnly)"),
+    ("go-renameio-v2", [os.path.join(OUT, "renameio-worker")], [], "file only (no directory fsync)"),
+    ("npm-write-file-atomic@8", NODE + ["write-file-atomic"], [], "file only (no directory fsync)"),
+    ("npm-atomically@2", NODE + ["atomically"], [], "file only (no directory fsync)"),
+    ("dotnet-filestream-inplace", DOTNET + ["filestream"], [], "file only, NOT atomic (FileStream + fsync in place)"),
+]
+# Experiments, run only when named in COMPARE_ONLY.
+EXPERIMENTS = [
+    ("c-floor-fallocate", [os.path.join(OUT, "floor")], ["fallocate"], "file + directory, temp preallocated"),
+    ("c-floor-holdold", [os.path.join(OUT, "floor")], ["holdold"], "file + directory, replaced file closed after the directory fsync"),
+]
+
+
+class Worker:
+    def __init__(self, name, command, extra, durability):
+        self.name = name
+        self.durability = durability
+        self.dir = os.path.join(DATA, name)
+        shutil.rmtree(self.dir, ignore_errors=True)
+        os.makedirs(self.dir)
+        self.proc = subprocess.Popen(command + [self.dir] + extra, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True, bufsize=1)
+        self.samples = {"small": [], "large": []}
+
+    def run(self, kind, count, keep=True):
+        self.proc.stdin.write(f"{kind} {count}\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise SystemExit(f"{self.name} died (exit code {self.proc.wait()})")
+        times = [float(t) for t in line.split()]
+        if len(times) != count:
+            raise SystemExit(f"{self.name} answered {len(times)} times for {count} writes")
+        if keep:
+            self.samples[kind].extend(times)
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def interleave(workers, kind, rounds, batch):
+    for r in range(rounds):
+        shift = r % len(workers)
+        for worker in workers[shift:] + workers[:shift]:
+            worker.run(kind, batch)
+        print(f"  {kind}: round {r + 1}/{rounds}", file=sys.stderr, end="\r")
+    print(file=sys.stderr)
+
+
+def main():
+    writers = WRITERS
+    if BEFORE:
+        writers = writers + [("before:" + name, ["dotnet", BEFORE] + command[2:], extra, durability)
+                             for name, command, extra, durability in WRITERS if name.startswith("atomicfiles-")]
+    writers = [w for w in writers if not ONLY or w[0] in ONLY or w[0] == "c-floor"]
+    writers += [w for w in EXPERIMENTS if w[0] in ONLY]
+    workers = [Worker(*w) for w in writers]
+    try:
+        for worker in workers:  # warm-up: JIT, page cache, the files' first creation
+            worker.run("small", 10, keep=False)
+            worker.run("large", 1, keep=False)
+        interleave(workers, "small", SMALL_ROUNDS, SMALL_BATCH)
+        interleave(workers, "large", LARGE_WRITES, 1)
+    finally:
+        for worker in workers:
+            worker.close()
+
+    floor = {kind: statistics.median(workers[0].samples[kind]) for kind in ("small", "large")}
+    rows = []
+    for w in workers:
+        small = statistics.median(w.samples["small"])
+        large = statistics.median(w.samples["large"])
+        rows.append({
+            "writer": w.name,
+            "durability": w.durability,
+            "small_ms": small,
+            "small_ratio": small / floor["small"],
+            "large_ms": large,
+            "large_ratio": large / floor["large"],
+            "large_mib_s": 64 / (large / 1000),
+        })
+
+    n_small = SMALL_ROUNDS * SMALL_BATCH
+    print(f"\n4 KiB replace: {n_small} writes per writer ({SMALL_ROUNDS} interleaved rounds of {SMALL_BATCH}); "
+          f"64 MiB replace: {LARGE_WRITES} writes per writer, interleaved. Medians; ratio = time / C floor's time.\n")
+    print("| writer | durability | 4 KiB ms/op | × floor | 64 MiB ms/op | × floor | 64 MiB MiB/s |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['writer']} | {r['durability']} | {r['small_ms']:.4f} | {r['small_ratio']:.2f} | "
+              f"{r['large_ms']:.1f} | {r['large_ratio']:.2f} | {r['large_mib_s']:.0f} |")
+    with open(os.path.join(OUT, "results.json"), "w") as f:
+        json.dump(rows, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
