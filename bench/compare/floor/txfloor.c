@@ -1,0 +1,155 @@
+/*
+ * The floor for many files at once: what the fsyncs of N durable 4 KiB replaces cost done one after another, and
+ * what they cost batched as a transaction does it, with nothing around them.
+ *
+ *   txfloor DIR [THREADS [writeback]]  reads "seq K" or "tx K" (and "seqN K" / "txN K" for N files, default 100) on stdin
+ *
+ *   seq: N times the single-file floor of floor.c: open O_EXCL · write · fsync · close · rename · open dir · fsync dir
+ *   tx:  the transaction protocol of docs/transactions.md, minimally: create + write the N temps; fsync them from
+ *        THREADS threads at once (default: one per file); write a journal naming them, fsync it, fsync the root
+ *        (the commit point); rename the N temps; fsync their directory; unlink the journal; fsync the root.
+ *
+ * Each of the K samples is the time of one batch of N files, in ms. The files live in DIR/files/, the journal in
+ * DIR, like a transaction rooted at DIR writing DIR/files/file{i}.bin. Speaks the worker protocol of driver.py.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_FILES 1000
+
+static const char *root;
+static char files_dir[4096];
+static char buf[4096];
+static int fds[MAX_FILES];
+static int nfiles;
+static int threads;
+static int start_writeback;
+
+static void die(const char *what, const char *path) {
+    fprintf(stderr, "txfloor: %s %s: %s\n", what, path, strerror(errno));
+    exit(1);
+}
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void write_all(int fd, const char *data, size_t len, const char *path) {
+    for (size_t done = 0; done < len;) {
+        ssize_t n = write(fd, data + done, len - done);
+        if (n < 0) { if (errno == EINTR) continue; die("write", path); }
+        done += (size_t)n;
+    }
+}
+
+static void fsync_dir(const char *dir) {
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) die("open", dir);
+    if (fsync(dfd) != 0) die("fsync", dir);
+    close(dfd);
+}
+
+static void paths(int i, char *target, char *temp) {
+    snprintf(target, 8192, "%s/file%d.bin", files_dir, i);
+    snprintf(temp, 8192, "%s/.file%d.bin.tmp", files_dir, i);
+}
+
+static void sequential(void) {
+    char target[8192], temp[8192];
+    for (int i = 0; i < nfiles; i++) {
+        paths(i, target, temp);
+        int fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0) die("open", temp);
+        write_all(fd, buf, sizeof buf, temp);
+        if (fsync(fd) != 0) die("fsync", temp);
+        if (close(fd) != 0) die("close", temp);
+        if (rename(temp, target) != 0) die("rename", target);
+        fsync_dir(files_dir);
+    }
+}
+
+/* Thread t fsyncs files t, t + threads, t + 2 threads, ... */
+static void *flusher(void *arg) {
+    for (int i = (int)(long)arg; i < nfiles; i += threads)
+        if (fsync(fds[i]) != 0) die("fsync", "temp");
+    return NULL;
+}
+
+static void transaction(void) {
+    char target[8192], temp[8192], journal[4096];
+    static char text[MAX_FILES * 64 + 64];
+    size_t len = (size_t)snprintf(text, sizeof text, "AtomicFiles transaction journal 1\n");
+    snprintf(journal, sizeof journal, "%s/.journal", root);
+    int jfd = open(journal, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (jfd < 0) die("open", journal);
+    for (int i = 0; i < nfiles; i++) {
+        paths(i, target, temp);
+        len += (size_t)snprintf(text + len, sizeof text - len, "replace files/.file%d.bin.tmp files/file%d.bin\n", i, i);
+        fds[i] = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fds[i] < 0) die("open", temp);
+        write_all(fds[i], buf, sizeof buf, temp);
+        /* Start the data's writeback now, without waiting: the fsyncs below then find it under way or done. */
+        if (start_writeback && sync_file_range(fds[i], 0, 0, SYNC_FILE_RANGE_WRITE) != 0) die("sync_file_range", temp);
+    }
+
+    int n = threads < nfiles ? threads : nfiles;
+    pthread_t tids[MAX_FILES];
+    for (int t = 1; t < n; t++)
+        if (pthread_create(&tids[t], NULL, flusher, (void *)(long)t) != 0) die("pthread_create", "");
+    flusher((void *)0L);
+    for (int t = 1; t < n; t++) pthread_join(tids[t], NULL);
+
+    len += (size_t)snprintf(text + len, sizeof text - len, "commit 0000000000000000000000000000000000000000000000000000000000000000\n");
+    write_all(jfd, text, len, journal);
+    if (fsync(jfd) != 0) die("fsync", journal);
+    close(jfd);
+    fsync_dir(root);                                   /* the commit point */
+    for (int i = 0; i < nfiles; i++) {
+        paths(i, target, temp);
+        if (close(fds[i]) != 0) die("close", temp);
+        if (rename(temp, target) != 0) die("rename", target);
+    }
+    fsync_dir(files_dir);
+    if (unlink(journal) != 0) die("unlink", journal);
+    fsync_dir(root);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) { fprintf(stderr, "usage: txfloor DIR [THREADS]\n"); return 2; }
+    root = argv[1];
+    threads = argc > 2 ? atoi(argv[2]) : MAX_FILES;
+    start_writeback = argc > 3 && strcmp(argv[3], "writeback") == 0;
+    if (threads < 1) threads = 1;
+    snprintf(files_dir, sizeof files_dir, "%s/files", root);
+    if (mkdir(files_dir, 0755) != 0 && errno != EEXIST) die("mkdir", files_dir);
+    for (size_t i = 0; i < sizeof buf; i++) buf[i] = (char)('a' + i % 26);
+
+    char line[64];
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    while (fgets(line, sizeof line, stdin)) {
+        char kind[16];
+        int count;
+        if (sscanf(line, "%15s %d", kind, &count) != 2) break;
+        int tx = strncmp(kind, "tx", 2) == 0;
+        nfiles = atoi(kind + (tx ? 2 : 3));
+        if (nfiles <= 0) nfiles = 100;
+        if (nfiles > MAX_FILES) nfiles = MAX_FILES;
+        for (int i = 0; i < count; i++) {
+            double start = now_ms();
+            if (tx) transaction(); else sequential();
+            printf(i ? " %.4f" : "%.4f", now_ms() - start);
+        }
+        printf("\n");
+    }
+    return 0;
+}
