@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using System.Text;
 using AtomicFiles.Commit;
 using AtomicFiles.Locking;
@@ -308,38 +307,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
             return;
         }
 
-        // One thread per file, not the thread pool: the pool starts with one thread per core and grows slowly, and
-        // fsync waits on the disk, not the CPU, so only truly concurrent calls let the filesystem batch them.
-        var others = _replaces.Skip(1)
-            .Select(replace => Task.Factory.StartNew(() => FlushStaged(replace), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
-            .ToArray();
-        Exception? first = null;
-        try
-        {
-            FlushStaged(_replaces[0]);
-        }
-        catch (Exception e)
-        {
-            first = e;
-        }
-
-        try
-        {
-            Task.WaitAll(others);
-        }
-        catch (AggregateException e) when (first is null)
-        {
-            first = e.InnerExceptions[0];
-        }
-        catch (AggregateException)
-        {
-            // Already failing; the first error is the one to report.
-        }
-
-        if (first is not null)
-        {
-            ExceptionDispatchInfo.Capture(first).Throw();
-        }
+        FlushThreads.ForEach(_replaces, FlushStaged);
     }
 
     private void FlushStaged(StagedReplace replace)
@@ -405,16 +373,38 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
             return;
         }
 
-        var directories = new HashSet<string>(TransactionRoot.PathComparer);
+        // Each directory once, all at once: like the files' flushes, concurrent ones share the filesystem's commits.
+        var directories = new Dictionary<string, string>(TransactionRoot.PathComparer);
         foreach (var relative in _replaces.Select(r => r.Relative).Concat(_deletes.Select(d => d.Relative)))
         {
-            var directory = Path.GetDirectoryName(relative)!;
-            if (directories.Add(directory))
+            directories.TryAdd(Path.GetDirectoryName(relative)!, relative);
+        }
+
+        (Exception Error, string Path)? failure = null;
+        FlushThreads.ForEach(directories.ToArray(), touched =>
+        {
+            var (directory, firstFile) = touched;
+            try
             {
-                // Everything is in place; the journal, still there, lets recovery flush again.
-                FlushAppliedDirectory(Path.Join(_root.FullPath, directory), Path.Join(_root.FullPath, relative));
-                Step($"directory fsync {(directory.Length == 0 ? "." : directory)}");
+                _platform.FlushDirectory(Path.Join(_root.FullPath, directory));
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                lock (directories)
+                {
+                    failure ??= (e, Path.Join(_root.FullPath, firstFile));
+                }
+
+                return;
+            }
+
+            Step($"directory fsync {(directory.Length == 0 ? "." : directory)}");
+        });
+
+        if (failure is var (error, path))
+        {
+            // Everything is in place; the journal, still there, lets recovery flush again.
+            throw DurabilityNotConfirmed(error, path);
         }
     }
 
@@ -446,15 +436,20 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _journal?.Dispose();
-            _state = State.Committed;
-            if (_options.Logger is { } logger)
-            {
-                Log.DirectoryFlushFailed(logger, e, pathForError);
-            }
-
-            throw new DurabilityNotConfirmedException(pathForError, e);
+            throw DurabilityNotConfirmed(e, pathForError);
         }
+    }
+
+    private DurabilityNotConfirmedException DurabilityNotConfirmed(Exception error, string pathForError)
+    {
+        _journal?.Dispose();
+        _state = State.Committed;
+        if (_options.Logger is { } logger)
+        {
+            Log.DirectoryFlushFailed(logger, error, pathForError);
+        }
+
+        return new DurabilityNotConfirmedException(pathForError, error);
     }
 
     private bool FlushesDirectories => _options.Durability == Durability.Full && (_options.Mutation & CommitMutation.SkipDirectoryFlush) == 0;
