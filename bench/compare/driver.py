@@ -58,6 +58,8 @@ TX_WRITERS = [
     ("c-floor-tx-1thread-writeback", TX_FLOOR, ["1", "writeback"], "tx", "C, writeback started early, fsyncs one after another"),
     ("c-floor-tx-2threads-writeback", TX_FLOOR, ["2", "writeback"], "tx", "C, writeback started early, fsyncs from 2 threads"),
     ("c-floor-tx-8threads-writeback", TX_FLOOR, ["8", "writeback"], "tx", "C, writeback started early, fsyncs from 8 threads"),
+    ("c-floor-tx-early-root-fsync", TX_FLOOR, ["1000", "early-root-fsync"], "tx", "C, as c-floor-tx, the root's fsync beside the files' (one commit wait less)"),
+    ("c-floor-tx-holdold", TX_FLOOR, ["1000", "holdold-parallel-close"], "tx", "C, as c-floor-tx, the replaced files held open over the renames and closed all at once at the end"),
     ("atomicfiles-seq", DOTNET + ["atomicfile-full"], [], "seq", "N × AtomicFile.WriteAllBytes (Full)"),
     ("atomicfiles-tx", DOTNET + ["atomicfile-full"], [], "tx", "one AtomicFileTransaction of N files (Full)"),
 ]

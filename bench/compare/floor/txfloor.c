@@ -2,12 +2,16 @@
  * The floor for many files at once: what the fsyncs of N durable 4 KiB replaces cost done one after another, and
  * what they cost batched as a transaction does it, with nothing around them.
  *
- *   txfloor DIR [THREADS [writeback]]  reads "seq K" or "tx K" (and "seqN K" / "txN K" for N files, default 100) on stdin
+ *   txfloor DIR [THREADS [writeback|early-root-fsync]]  reads "seq K" or "tx K" (and "seqN K" / "txN K" for N files, default 100) on stdin
  *
  *   seq: N times the single-file floor of floor.c: open O_EXCL · write · fsync · close · rename · open dir · fsync dir
  *   tx:  the transaction protocol of docs/transactions.md, minimally: create + write the N temps; fsync them from
  *        THREADS threads at once (default: one per file); write a journal naming them, fsync it, fsync the root
  *        (the commit point); rename the N temps; fsync their directory; unlink the journal; fsync the root.
+ *
+ * writeback: each temp's writeback is started (sync_file_range) right after its write. early-root-fsync: the root's
+ * fsync that makes the journal's name durable runs beside the files' fsyncs instead of after the journal's: the name
+ * exists from before the first temp, so the commit point is the same; one commit wait less in series.
  *
  * Each of the K samples is the time of one batch of N files, in ms. The files live in DIR/files/, the journal in
  * DIR, like a transaction rooted at DIR writing DIR/files/file{i}.bin. Speaks the worker protocol of driver.py.
@@ -32,6 +36,9 @@ static int fds[MAX_FILES];
 static int nfiles;
 static int threads;
 static int start_writeback;
+static int early_root_fsync;
+static int hold_old;
+static int olds[MAX_FILES];
 
 static void die(const char *what, const char *path) {
     fprintf(stderr, "txfloor: %s %s: %s\n", what, path, strerror(errno));
@@ -85,7 +92,21 @@ static void *flusher(void *arg) {
     return NULL;
 }
 
+static void *closer(void *arg) {
+    int i = (int)(long)arg;
+    close(olds[i]);
+    olds[i] = -1;
+    return NULL;
+}
+
+static void *root_flusher(void *arg) {
+    (void)arg;
+    fsync_dir(root);
+    return NULL;
+}
+
 static void transaction(void) {
+    double t0 = now_ms(), t1, t2, t3, t4, t5;
     char target[8192], temp[8192], journal[4096];
     static char text[MAX_FILES * 64 + 64];
     size_t len = (size_t)snprintf(text, sizeof text, "AtomicFiles transaction journal 1\n");
@@ -103,25 +124,45 @@ static void transaction(void) {
     }
 
     int n = threads < nfiles ? threads : nfiles;
-    pthread_t tids[MAX_FILES];
+    pthread_t tids[MAX_FILES], root_tid;
     for (int t = 1; t < n; t++)
         if (pthread_create(&tids[t], NULL, flusher, (void *)(long)t) != 0) die("pthread_create", "");
+    /* The journal's name is in the root since before the first temp: one root fsync among the files' makes it durable. */
+    if (early_root_fsync && pthread_create(&root_tid, NULL, root_flusher, NULL) != 0) die("pthread_create", "");
     flusher((void *)0L);
     for (int t = 1; t < n; t++) pthread_join(tids[t], NULL);
+    if (early_root_fsync) pthread_join(root_tid, NULL);
 
+    t1 = now_ms();
     len += (size_t)snprintf(text + len, sizeof text - len, "commit 0000000000000000000000000000000000000000000000000000000000000000\n");
     write_all(jfd, text, len, journal);
     if (fsync(jfd) != 0) die("fsync", journal);
     close(jfd);
-    fsync_dir(root);                                   /* the commit point */
+    if (!early_root_fsync) fsync_dir(root);           /* the commit point */
+    t2 = now_ms();
     for (int i = 0; i < nfiles; i++) {
         paths(i, target, temp);
         if (close(fds[i]) != 0) die("close", temp);
+        olds[i] = hold_old ? open(target, O_RDONLY | O_CLOEXEC) : -1;
         if (rename(temp, target) != 0) die("rename", target);
     }
+    t3 = now_ms();
     fsync_dir(files_dir);
+    t4 = now_ms();
     if (unlink(journal) != 0) die("unlink", journal);
     fsync_dir(root);
+    t5 = now_ms();
+    if (hold_old == 2) {
+        pthread_t ctids[MAX_FILES];
+        for (int i = 1; i < nfiles; i++)
+            if (pthread_create(&ctids[i], NULL, closer, (void *)(long)i) != 0) die("pthread_create", "");
+        closer((void *)0L);
+        for (int i = 1; i < nfiles; i++) pthread_join(ctids[i], NULL);
+    }
+    for (int i = 0; i < nfiles; i++)
+        if (olds[i] >= 0) close(olds[i]);
+    if (getenv("TXFLOOR_PHASES"))
+        fprintf(stderr, "stage+fsync %.1f  journal %.1f  renames %.1f  dir %.1f  unlink+root %.1f  close old %.1f\n", t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, now_ms() - t5);
 }
 
 int main(int argc, char **argv) {
@@ -129,6 +170,8 @@ int main(int argc, char **argv) {
     root = argv[1];
     threads = argc > 2 ? atoi(argv[2]) : MAX_FILES;
     start_writeback = argc > 3 && strcmp(argv[3], "writeback") == 0;
+    early_root_fsync = argc > 3 && strcmp(argv[3], "early-root-fsync") == 0;
+    hold_old = argc > 3 && strcmp(argv[3], "holdold") == 0 ? 1 : argc > 3 && strcmp(argv[3], "holdold-parallel-close") == 0 ? 2 : 0;
     if (threads < 1) threads = 1;
     snprintf(files_dir, sizeof files_dir, "%s/files", root);
     if (mkdir(files_dir, 0755) != 0 && errno != EEXIST) die("mkdir", files_dir);

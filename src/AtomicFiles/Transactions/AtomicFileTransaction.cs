@@ -5,6 +5,7 @@ using AtomicFiles.Locking;
 using AtomicFiles.Logging;
 using AtomicFiles.Platform;
 using AtomicFiles.Transactions;
+using Microsoft.Win32.SafeHandles;
 
 namespace AtomicFiles;
 
@@ -31,6 +32,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     private readonly List<StagedReplace> _replaces = [];
     private readonly List<(string FullPath, string Relative)> _deletes = [];
     private readonly HashSet<string> _claimed = new(TransactionRoot.PathComparer);
+    private readonly List<SafeFileHandle> _replacedFiles = [];
     private JournalWriter? _journal;
     private State _state;
 
@@ -271,6 +273,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
 
             FlushTouchedDirectories();
             RemoveJournal();
+            ReleaseReplacedFiles();
             _state = State.Committed;
             if (_options.Logger is { } logger && logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
             {
@@ -292,6 +295,12 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         }
         finally
         {
+            // Left open only when the commit failed part-way: freeing them is no longer on anyone's critical path.
+            foreach (var replaced in _replacedFiles)
+            {
+                replaced.Dispose();
+            }
+
             if (_state != State.RolledBack)
             {
                 _lock.Dispose();
@@ -307,7 +316,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
             return;
         }
 
-        FlushThreads.ForEach(_replaces, FlushStaged);
+        IoThreads.ForEach(_replaces, FlushStaged);
     }
 
     private void FlushStaged(StagedReplace replace)
@@ -355,15 +364,42 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     {
         foreach (var replace in _replaces)
         {
+            if (replace.File.Target.Existing is { Kind: FileKind.RegularFile })
+            {
+                HoldReplacedFile(replace.File.Target.FullPath);
+            }
+
             replace.File.Publish(overwrite: true);
             Step($"rename {replace.Relative}");
         }
 
         foreach (var (fullPath, relative) in _deletes)
         {
+            HoldReplacedFile(fullPath);
             _platform.DeleteFile(fullPath);
             Step($"delete {relative}");
         }
+    }
+
+    /// <summary>
+    /// Keeps the file a rename or delete is about to drop open, so that its inode is freed at the close, not inside the
+    /// rename. On ext4 freeing a small file's inode took ≈ 2 ms under load, one after another: 100 replaced files made
+    /// the renames the longest step of a 100-file commit (≈ 200 ms of ≈ 300). Closed all at once at the end
+    /// (<see cref="ReleaseReplacedFiles"/>), the frees overlap: 30–80 ms for the 100 in the C floor.
+    /// </summary>
+    private void HoldReplacedFile(string path)
+    {
+        if (_platform.KeepReplacedFileOpen(path) is { } handle)
+        {
+            _replacedFiles.Add(handle);
+        }
+    }
+
+    /// <summary>Closes the replaced and deleted files, all at once: each close frees an inode, and those frees overlap.</summary>
+    private void ReleaseReplacedFiles()
+    {
+        IoThreads.ForEach(_replacedFiles, handle => handle.Dispose());
+        _replacedFiles.Clear();
     }
 
     private void FlushTouchedDirectories()
@@ -381,7 +417,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         }
 
         (Exception Error, string Path)? failure = null;
-        FlushThreads.ForEach(directories.ToArray(), touched =>
+        IoThreads.ForEach(directories.ToArray(), touched =>
         {
             var (directory, firstFile) = touched;
             try

@@ -4,7 +4,8 @@ using System.Runtime.ExceptionServices;
 namespace AtomicFiles.Transactions;
 
 /// <summary>
-/// Runs many blocking flushes (fsync) at once, on dedicated threads kept from one transaction to the next.
+/// Runs many blocking filesystem calls at once — the fsyncs of a commit, the closes that free replaced files — on
+/// dedicated threads kept from one transaction to the next.
 /// </summary>
 /// <remarks>
 /// <para>Why threads, and why kept: a transaction's commit fsyncs every staged file, and the filesystem can fold
@@ -18,9 +19,9 @@ namespace AtomicFiles.Transactions;
 /// and end after <see cref="s_idleLifetime"/> unused. The calling thread works on its own batch too, so a batch
 /// completes even if no thread can be started or all are busy with another transaction's batch.</para>
 /// </remarks>
-internal static class FlushThreads
+internal static class IoThreads
 {
-    /// <summary>The most threads kept, and so (with the callers) about the most flushes in flight at once.</summary>
+    /// <summary>The most threads kept, and so (with the callers) about the most calls in flight at once.</summary>
     internal const int MaxThreads = 128;
 
     private static readonly TimeSpan s_idleLifetime = TimeSpan.FromSeconds(20);
@@ -30,17 +31,17 @@ internal static class FlushThreads
     private static int s_threads;
 
     /// <summary>
-    /// Calls <paramref name="flush"/> on every item, as many at once as there are items (up to <see cref="MaxThreads"/>),
+    /// Calls <paramref name="call"/> on every item, as many at once as there are items (up to <see cref="MaxThreads"/>),
     /// and returns when all calls have returned. Every item is attempted; the first exception is then rethrown.
     /// </summary>
-    internal static void ForEach<T>(IReadOnlyList<T> items, Action<T> flush)
+    internal static void ForEach<T>(IReadOnlyList<T> items, Action<T> call)
     {
         if (items.Count == 0)
         {
             return;
         }
 
-        var batch = new Batch<T>(items, flush);
+        var batch = new Batch<T>(items, call);
         var helpers = Math.Min(items.Count - 1, MaxThreads);
         while (helpers > 0 && s_idle.TryPop(out var worker))
         {
@@ -68,11 +69,11 @@ internal static class FlushThreads
             try
             {
                 // UnsafeStart: the thread serves every later transaction, so it must not keep this caller's ExecutionContext.
-                new Thread(new Worker(batch).Serve) { IsBackground = true, Name = "AtomicFiles flush" }.UnsafeStart();
+                new Thread(new Worker(batch).Serve) { IsBackground = true, Name = "AtomicFiles I/O" }.UnsafeStart();
             }
             catch (Exception e) when (e is OutOfMemoryException or ThreadStartException)
             {
-                // The caller works on its batch itself: fewer threads only means fewer flushes at once.
+                // The caller works on its batch itself: fewer threads only means fewer calls at once.
                 Interlocked.Decrement(ref s_threads);
                 return;
             }
@@ -134,7 +135,7 @@ internal static class FlushThreads
         }
     }
 
-    /// <summary>A set of flushes that any number of threads work through, each taking the next item not yet taken.</summary>
+    /// <summary>A set of calls that any number of threads work through, each taking the next item not yet taken.</summary>
     private abstract class Batch
     {
         private readonly object _gate = new();
@@ -156,7 +157,7 @@ internal static class FlushThreads
             {
                 try
                 {
-                    Flush(index);
+                    Call(index);
                 }
                 catch (Exception e)
                 {
@@ -190,11 +191,11 @@ internal static class FlushThreads
             }
         }
 
-        protected abstract void Flush(int index);
+        protected abstract void Call(int index);
     }
 
-    private sealed class Batch<T>(IReadOnlyList<T> items, Action<T> flush) : Batch(items.Count)
+    private sealed class Batch<T>(IReadOnlyList<T> items, Action<T> call) : Batch(items.Count)
     {
-        protected override void Flush(int index) => flush(items[index]);
+        protected override void Call(int index) => call(items[index]);
     }
 }
