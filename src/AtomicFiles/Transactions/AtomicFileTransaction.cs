@@ -437,10 +437,10 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
             Step($"directory fsync {(directory.Length == 0 ? "." : directory)}");
         });
 
-        if (failure is var (error, path))
+        if (failure is { } failed)
         {
             // Everything is in place; the journal, still there, lets recovery flush again.
-            throw DurabilityNotConfirmed(error, path);
+            throw DurabilityNotConfirmed(failed.Error, failed.Path);
         }
     }
 
