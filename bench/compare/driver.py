@@ -60,6 +60,7 @@ TX_WRITERS = [
     ("c-floor-tx-8threads-writeback", TX_FLOOR, ["8", "writeback"], "tx", "C, writeback started early, fsyncs from 8 threads"),
     ("c-floor-tx-early-root-fsync", TX_FLOOR, ["1000", "early-root-fsync"], "tx", "C, as c-floor-tx, the root's fsync beside the files' (one commit wait less)"),
     ("c-floor-tx-holdold", TX_FLOOR, ["1000", "holdold-parallel-close"], "tx", "C, as c-floor-tx, the replaced files held open over the renames and closed all at once at the end"),
+    ("c-floor-tx-kept-threads", TX_FLOOR, ["1000", "holdold-kept-threads"], "tx", "C, as c-floor-tx-holdold, on threads started once and kept (the library's protocol)"),
     ("atomicfiles-seq", DOTNET + ["atomicfile-full"], [], "seq", "N × AtomicFile.WriteAllBytes (Full)"),
     ("atomicfiles-tx", DOTNET + ["atomicfile-full"], [], "tx", "one AtomicFileTransaction of N files (Full)"),
 ]
@@ -148,9 +149,10 @@ def tx_main():
             if base in flat:
                 ratios = [a / b for a, b in zip(flat[base], flat[n])]
                 print(f"  {n} vs {base}: {statistics.median(ratios):.2f}× (min {min(ratios):.2f}, max {max(ratios):.2f})")
-        if "atomicfiles-tx" in flat and "c-floor-tx" in flat:
-            ratios = [a / b for a, b in zip(flat["atomicfiles-tx"], flat["c-floor-tx"])]
-            print(f"  atomicfiles-tx time / c-floor-tx time: {statistics.median(ratios):.2f}×")
+        for floor in ("c-floor-tx", "c-floor-tx-kept-threads"):
+            if "atomicfiles-tx" in flat and floor in flat:
+                ratios = [a / b for a, b in zip(flat["atomicfiles-tx"], flat[floor])]
+                print(f"  atomicfiles-tx time / {floor} time: {statistics.median(ratios):.2f}×")
 
 
 def main():

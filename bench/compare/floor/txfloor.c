@@ -2,13 +2,16 @@
  * The floor for many files at once: what the fsyncs of N durable 4 KiB replaces cost done one after another, and
  * what they cost batched as a transaction does it, with nothing around them.
  *
- *   txfloor DIR [THREADS [writeback|early-root-fsync]]  reads "seq K" or "tx K" (and "seqN K" / "txN K" for N files, default 100) on stdin
+ *   txfloor DIR [THREADS [writeback|early-root-fsync|holdold|holdold-parallel-close|holdold-kept-threads]]  reads "seq K" or "tx K" (and "seqN K" / "txN K" for N files, default 100) on stdin
  *
  *   seq: N times the single-file floor of floor.c: open O_EXCL · write · fsync · close · rename · open dir · fsync dir
  *   tx:  the transaction protocol of docs/transactions.md, minimally: create + write the N temps; fsync them from
  *        THREADS threads at once (default: one per file); write a journal naming them, fsync it, fsync the root
  *        (the commit point); rename the N temps; fsync their directory; unlink the journal; fsync the root.
  *
+ * holdold: each replaced file is held open over its rename and closed at the end (its inode is freed then, not in
+ * the rename); holdold-parallel-close: closed from one thread each; holdold-kept-threads: as that, with the fsyncs
+ * and closes on threads started once and kept, as the library does — the floor for the library's protocol.
  * writeback: each temp's writeback is started (sync_file_range) right after its write. early-root-fsync: the root's
  * fsync that makes the journal's name durable runs beside the files' fsyncs instead of after the journal's: the name
  * exists from before the first temp, so the commit point is the same; one commit wait less in series.
@@ -38,6 +41,7 @@ static int threads;
 static int start_writeback;
 static int early_root_fsync;
 static int hold_old;
+static int kept;
 static int olds[MAX_FILES];
 
 static void die(const char *what, const char *path) {
@@ -99,6 +103,46 @@ static void *closer(void *arg) {
     return NULL;
 }
 
+/*
+ * Kept threads, as the library keeps them: started once, then handed each phase (the fsyncs, the closes) through two
+ * barriers, so a transaction pays no thread start. Thread t (0 is the caller) takes items t, t + pool_n, ...
+ */
+static int pool_n;
+static void (*pool_job)(int i);
+static pthread_barrier_t pool_start, pool_done;
+
+static void job_fsync(int i) { if (fsync(fds[i]) != 0) die("fsync", "temp"); }
+static void job_close(int i) { close(olds[i]); olds[i] = -1; }
+
+static void pool_slice(int t) {
+    for (int i = t; i < nfiles; i += pool_n) pool_job(i);
+}
+
+static void *pool_thread(void *arg) {
+    for (;;) {
+        pthread_barrier_wait(&pool_start);
+        pool_slice((int)(long)arg);
+        pthread_barrier_wait(&pool_done);
+    }
+    return NULL;
+}
+
+static void pool_run(void (*job)(int)) {
+    if (pool_n == 0) {
+        pool_n = threads < nfiles ? threads : nfiles;
+        pthread_barrier_init(&pool_start, NULL, (unsigned)pool_n);
+        pthread_barrier_init(&pool_done, NULL, (unsigned)pool_n);
+        for (int t = 1; t < pool_n; t++) {
+            pthread_t tid;
+            if (pthread_create(&tid, NULL, pool_thread, (void *)(long)t) != 0) die("pthread_create", "");
+        }
+    }
+    pool_job = job;
+    pthread_barrier_wait(&pool_start);
+    pool_slice(0);
+    pthread_barrier_wait(&pool_done);
+}
+
 static void *root_flusher(void *arg) {
     (void)arg;
     fsync_dir(root);
@@ -123,13 +167,14 @@ static void transaction(void) {
         if (start_writeback && sync_file_range(fds[i], 0, 0, SYNC_FILE_RANGE_WRITE) != 0) die("sync_file_range", temp);
     }
 
-    int n = threads < nfiles ? threads : nfiles;
+    int n = kept ? 0 : threads < nfiles ? threads : nfiles;
     pthread_t tids[MAX_FILES], root_tid;
+    if (kept) pool_run(job_fsync);
     for (int t = 1; t < n; t++)
         if (pthread_create(&tids[t], NULL, flusher, (void *)(long)t) != 0) die("pthread_create", "");
     /* The journal's name is in the root since before the first temp: one root fsync among the files' makes it durable. */
     if (early_root_fsync && pthread_create(&root_tid, NULL, root_flusher, NULL) != 0) die("pthread_create", "");
-    flusher((void *)0L);
+    if (!kept) flusher((void *)0L);
     for (int t = 1; t < n; t++) pthread_join(tids[t], NULL);
     if (early_root_fsync) pthread_join(root_tid, NULL);
 
@@ -152,7 +197,9 @@ static void transaction(void) {
     if (unlink(journal) != 0) die("unlink", journal);
     fsync_dir(root);
     t5 = now_ms();
-    if (hold_old == 2) {
+    if (kept) {
+        pool_run(job_close);
+    } else if (hold_old == 2) {
         pthread_t ctids[MAX_FILES];
         for (int i = 1; i < nfiles; i++)
             if (pthread_create(&ctids[i], NULL, closer, (void *)(long)i) != 0) die("pthread_create", "");
@@ -171,7 +218,8 @@ int main(int argc, char **argv) {
     threads = argc > 2 ? atoi(argv[2]) : MAX_FILES;
     start_writeback = argc > 3 && strcmp(argv[3], "writeback") == 0;
     early_root_fsync = argc > 3 && strcmp(argv[3], "early-root-fsync") == 0;
-    hold_old = argc > 3 && strcmp(argv[3], "holdold") == 0 ? 1 : argc > 3 && strcmp(argv[3], "holdold-parallel-close") == 0 ? 2 : 0;
+    kept = argc > 3 && strcmp(argv[3], "holdold-kept-threads") == 0;
+    hold_old = argc > 3 && strcmp(argv[3], "holdold") == 0 ? 1 : argc > 3 && strcmp(argv[3], "holdold-parallel-close") == 0 ? 2 : kept;
     if (threads < 1) threads = 1;
     snprintf(files_dir, sizeof files_dir, "%s/files", root);
     if (mkdir(files_dir, 0755) != 0 && errno != EEXIST) die("mkdir", files_dir);
