@@ -30,6 +30,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "floor_common.h"
+
 #define MAX_FILES 1000
 
 static const char *root;
@@ -43,25 +45,6 @@ static int early_root_fsync;
 static int hold_old;
 static int kept;
 static int olds[MAX_FILES];
-
-static void die(const char *what, const char *path) {
-    fprintf(stderr, "txfloor: %s %s: %s\n", what, path, strerror(errno));
-    exit(1);
-}
-
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void write_all(int fd, const char *data, size_t len, const char *path) {
-    for (size_t done = 0; done < len;) {
-        ssize_t n = write(fd, data + done, len - done);
-        if (n < 0) { if (errno == EINTR) continue; die("write", path); }
-        done += (size_t)n;
-    }
-}
 
 static void fsync_dir(const char *dir) {
     int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -213,7 +196,8 @@ static void transaction(void) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2) { fprintf(stderr, "usage: txfloor DIR [THREADS]\n"); return 2; }
+    floor_program = "txfloor";
+    if (argc < 2) { fprintf(stderr, "usage: txfloor DIR [THREADS [OPTION]]\n"); return 2; }
     root = argv[1];
     threads = argc > 2 ? atoi(argv[2]) : MAX_FILES;
     start_writeback = argc > 3 && strcmp(argv[3], "writeback") == 0;
