@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AtomicFiles.Platform;
+using AtomicFiles.Recovery;
 
 namespace AtomicFiles.Tests;
 
@@ -146,26 +147,32 @@ public sealed class AtomicFileRecoverTests : IDisposable
         act.Should().Throw<ArgumentException>();
     }
 
-    /// <summary>`atomicfile write PATH` holds its writer — and its temp — open until its standard input closes.</summary>
+    /// <summary>
+    /// `atomicfile write PATH` holds its writer — and its temp — open until its standard input closes. Returns once the
+    /// writer holds its temp's lock: a temp is created, then locked, and in between it is not yet the writer's (a sweep
+    /// that takes it there makes the writer start over on another name), so "the temp exists" is not "the writer is ready".
+    /// </summary>
     private Process StartWriterInAnotherProcess(string path, out string temp)
     {
         var writer = ToolProcess.Start(["write", path]);
         writer.StandardInput.Write("partial content");
         writer.StandardInput.Flush();
         var waited = Stopwatch.StartNew();
-        string[] temps;
-        while ((temps = _dir.Entries().Where(name => TempFileName.IsTempFileName(name)).ToArray()).Length == 0)
+        IReadOnlyList<string> inUse;
+
+        // A dry run changes nothing: it only asks each temp's lock whether a writer holds it.
+        while ((inUse = OrphanSweeper.Sweep(_dir.Path, remove: false, AtomicFileOptions.Default).InUse).Count == 0)
         {
             if (writer.HasExited || waited.Elapsed > TimeSpan.FromMinutes(1))
             {
                 KillIfRunning(writer);
-                throw new InvalidOperationException("The writer process never created its temp file: " + writer.StandardError.ReadToEnd());
+                throw new InvalidOperationException("The writer process never locked its temp file: " + writer.StandardError.ReadToEnd());
             }
 
             Thread.Sleep(10);
         }
 
-        temp = _dir.File(temps.Single());
+        temp = inUse.Single();
         return writer;
     }
 
