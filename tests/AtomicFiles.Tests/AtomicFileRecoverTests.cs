@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AtomicFiles.Platform;
 using AtomicFiles.Recovery;
+using AtomicFiles.Tests.Support;
 
 namespace AtomicFiles.Tests;
 
@@ -127,6 +128,116 @@ public sealed class AtomicFileRecoverTests : IDisposable
         report.RemovedTempFiles.Should().Equal(temp);
         File.ReadAllText(path).Should().Be("old");
         _dir.Entries().Should().Equal("a.txt");
+    }
+
+    [Fact]
+    public async Task Recover_RunningInALoopDuringCommits_NeverFailsACommit()
+    {
+        // Every commit races the sweeps: temps are created, locked, written, renamed while Recover opens and locks them.
+        const int Versions = 600;
+        var path = _dir.File("a.bin");
+        var options = new AtomicFileOptions { Durability = Durability.None };
+        using var stop = new CancellationTokenSource();
+        var sweeps = 0;
+        var sweeper = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                AtomicFile.Recover(_dir.Path);
+                sweeps++;
+            }
+        });
+        var reads = 0;
+        var reader = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (File.Exists(path))
+                {
+                    VersionedContent.Check(File.ReadAllBytes(path));
+                    reads++;
+                }
+            }
+        });
+
+        try
+        {
+            for (var version = 1; version <= Versions; version++)
+            {
+                var content = VersionedContent.Create(version);
+                switch (version % 3)
+                {
+                    case 0:
+                        AtomicFile.WriteAllBytes(path, content, options);
+                        break;
+                    case 1:
+                        using (var writer = AtomicFile.Create(path, options))
+                        {
+                            writer.Write(content, 0, content.Length / 2);
+                            writer.Write(content, content.Length / 2, content.Length - (content.Length / 2));
+                            writer.Commit();
+                        }
+
+                        break;
+                    default:
+                        AtomicFile.Update(path, _ => content, options);
+                        break;
+                }
+
+                File.ReadAllBytes(path).Should().Equal(content, "commit {0} returned", version);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+        }
+
+        // Rethrows what the loops threw: a failed Recover, or a reader that saw an incomplete file.
+        await sweeper;
+        await reader;
+        sweeps.Should().BePositive();
+        reads.Should().BePositive();
+        TempFiles.In(_dir.Path).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Recover_RunningInALoopDuringTransactionCommits_NeverFailsACommitNorTearsTheSet()
+    {
+        // Recover meets live journals here: it must wait for the root, never roll back a live transaction.
+        const int Transactions = 150;
+        Directory.CreateDirectory(_dir.File("sub"));
+        string[] files = ["a.bin", Path.Join("sub", "b.bin")];
+        var options = new AtomicFileOptions { Durability = Durability.None };
+        using var stop = new CancellationTokenSource();
+        var sweeper = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                AtomicFile.Recover(_dir.File("sub"));
+            }
+        });
+
+        try
+        {
+            for (var version = 1; version <= Transactions; version++)
+            {
+                var content = VersionedContent.Create(version);
+                using var tx = AtomicFile.BeginTransaction(_dir.Path, options);
+                foreach (var file in files)
+                {
+                    tx.WriteAllBytes(file, content);
+                }
+
+                tx.Commit();
+                files.Should().AllSatisfy(file => File.ReadAllBytes(_dir.File(file)).Should().Equal(content, "transaction {0} returned", version));
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+        }
+
+        await sweeper;
     }
 
     [Fact]
