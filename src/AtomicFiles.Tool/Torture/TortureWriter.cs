@@ -141,7 +141,7 @@ internal sealed class TortureWriter
 
         if (versions.Distinct().Count() > 1)
         {
-            Report(new WriterMessage.Corrupt(TortureFiles.TransactionSetName, "holds several versions: " + TransactionSetVerifier.Describe(versions)));
+            Report(new WriterMessage.Corrupt(TortureFiles.TransactionSetName, "several versions: " + TransactionSetVerifier.Describe(versions)));
         }
 
         var newest = versions.Max();
