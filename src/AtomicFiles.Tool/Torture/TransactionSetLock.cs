@@ -17,21 +17,22 @@ internal static class TransactionSetLock
     /// <summary>For a writer: waits while the verifier holds the turnstile, then for the writers' lock.</summary>
     internal static FileLock ForWriter(string directory)
     {
-        using (Acquire(directory, TortureFiles.TransactionTurnstile))
+        using (Acquire(directory, TortureFiles.TransactionTurnstile, Timeout.InfiniteTimeSpan))
         {
             // Passing through is all: holding it while committing would make the verifier wait behind every writer.
         }
 
-        return Acquire(directory, TortureFiles.TransactionWritersLock);
+        return Acquire(directory, TortureFiles.TransactionWritersLock, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>For the verifier: holds the turnstile, then waits for the transaction in flight to end. Dispose both.</summary>
-    internal static (FileLock Turnstile, FileLock Writers) ForVerifier(string directory)
+    /// <exception cref="TimeoutException">A writer held the set past <paramref name="timeout"/>: it hangs, the harness must not.</exception>
+    internal static (FileLock Turnstile, FileLock Writers) ForVerifier(string directory, TimeSpan timeout)
     {
-        var turnstile = Acquire(directory, TortureFiles.TransactionTurnstile);
+        var turnstile = Acquire(directory, TortureFiles.TransactionTurnstile, timeout);
         try
         {
-            return (turnstile, Acquire(directory, TortureFiles.TransactionWritersLock));
+            return (turnstile, Acquire(directory, TortureFiles.TransactionWritersLock, timeout));
         }
         catch
         {
@@ -40,6 +41,6 @@ internal static class TransactionSetLock
         }
     }
 
-    private static FileLock Acquire(string directory, string lockName) =>
-        FileLock.Acquire(Path.Join(directory, lockName), Path.Join(directory, TortureFiles.TransactionSetName), Timeout.InfiniteTimeSpan, CancellationToken.None);
+    private static FileLock Acquire(string directory, string lockName, TimeSpan timeout) =>
+        FileLock.Acquire(Path.Join(directory, lockName), Path.Join(directory, TortureFiles.TransactionSetName), timeout, CancellationToken.None);
 }

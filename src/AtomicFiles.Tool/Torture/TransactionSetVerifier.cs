@@ -1,4 +1,5 @@
 using System.Globalization;
+using AtomicFiles.Locking;
 
 namespace AtomicFiles.Tool.Torture;
 
@@ -13,6 +14,9 @@ namespace AtomicFiles.Tool.Torture;
 /// </remarks>
 internal sealed class TransactionSetVerifier
 {
+    // A transaction takes well under a second even on a contended disk; a writer holding the set this long hangs.
+    private static readonly TimeSpan s_maxWait = TimeSpan.FromMinutes(1);
+
     private readonly string _directory;
     private long _reported;
     private long _observed;
@@ -48,7 +52,17 @@ internal sealed class TransactionSetVerifier
     {
         var violations = new List<TortureViolation>();
         var versions = new List<long?>(TortureFiles.TransactionSet.Count);
-        var (turnstile, writers) = TransactionSetLock.ForVerifier(_directory);
+        FileLock turnstile, writers;
+        try
+        {
+            (turnstile, writers) = TransactionSetLock.ForVerifier(_directory, s_maxWait);
+        }
+        catch (TimeoutException e)
+        {
+            violations.Add(new(TortureFiles.TransactionSetName, "a transaction writer hangs: " + e.Message));
+            return violations;
+        }
+
         using (turnstile)
         using (writers)
         {
