@@ -12,11 +12,16 @@ public static partial class AtomicFile
     /// so this is safe to run at any time, also while other processes write. Subdirectories are not visited.
     /// </summary>
     /// <param name="directory">The directory to recover.</param>
-    /// <param name="options">Supplies the logger; <see langword="null"/> for <see cref="AtomicFileOptions.Default"/>.</param>
+    /// <param name="options">
+    /// Supplies the logger, and how long to wait for a live transaction rooted here or above to finish before its
+    /// journal can be examined (<see cref="AtomicFileOptions.LockTimeout"/>); <see langword="null"/> for
+    /// <see cref="AtomicFileOptions.Default"/>.
+    /// </param>
     /// <returns>What was found and done; <see cref="RecoveryReport.IsClean"/> if there was nothing to do.</returns>
     /// <exception cref="ArgumentException"><paramref name="directory"/> is empty or white space.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="directory"/> is <see langword="null"/>.</exception>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="TimeoutException">A live transaction held its root longer than <see cref="AtomicFileOptions.LockTimeout"/>; the message names the root. Nothing was swept.</exception>
     /// <exception cref="IOException">Listing the directory or removing a temp file failed.</exception>
     /// <remarks>
     /// Temps this process may not open (another user's, in a shared directory) are left as they are and logged.

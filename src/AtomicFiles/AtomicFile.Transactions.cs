@@ -8,7 +8,10 @@ public static partial class AtomicFile
     /// finish, then completes or rolls back one a crash interrupted there.
     /// </summary>
     /// <param name="rootDirectory">The directory every file of the transaction lies under. Its lock and journal files live in it.</param>
-    /// <param name="options">How to write; <see langword="null"/> for <see cref="AtomicFileOptions.Default"/>.</param>
+    /// <param name="options">
+    /// How to write, and how long to wait for another transaction in the root (<see cref="AtomicFileOptions.LockTimeout"/>);
+    /// <see langword="null"/> for <see cref="AtomicFileOptions.Default"/>.
+    /// </param>
     /// <returns>The transaction. Commit it, and dispose it either way: disposing without committing rolls back.</returns>
     /// <example>
     /// <code>
@@ -22,7 +25,7 @@ public static partial class AtomicFile
     /// <exception cref="ArgumentException"><paramref name="rootDirectory"/> is empty or white space.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="rootDirectory"/> is <see langword="null"/>.</exception>
     /// <exception cref="DirectoryNotFoundException"><paramref name="rootDirectory"/> does not exist.</exception>
-    /// <exception cref="TimeoutException">Another transaction held the root for more than 30 seconds.</exception>
+    /// <exception cref="TimeoutException">Another transaction held the root longer than <see cref="AtomicFileOptions.LockTimeout"/> (default 30 seconds); the message names the root.</exception>
     /// <exception cref="IOException">Recovering an interrupted transaction failed.</exception>
     public static AtomicFileTransaction BeginTransaction(string rootDirectory, AtomicFileOptions? options = null) =>
         AtomicFileTransaction.Begin(rootDirectory, options ?? AtomicFileOptions.Default);

@@ -87,8 +87,10 @@ public sealed class AtomicFileOptions
     }
 
     /// <summary>
-    /// How long <see cref="AtomicFile.Update"/> and its siblings wait for the cross-process lock another updater of the
-    /// same file holds. Default: 30 seconds. <see cref="TimeSpan.Zero"/> tries once; <see cref="Timeout.InfiniteTimeSpan"/>
+    /// How long to wait for a cross-process lock: <see cref="AtomicFile.Update"/> and its siblings for the lock another
+    /// updater of the same file holds; <see cref="AtomicFile.BeginTransaction"/>, and <see cref="AtomicFile.Recover"/>
+    /// when it finds a transaction journal, for the lock of a transaction root. On expiry they throw
+    /// <see cref="TimeoutException"/> naming the file or root. Default: 30 seconds. <see cref="TimeSpan.Zero"/> tries once; <see cref="Timeout.InfiniteTimeSpan"/>
     /// waits until the lock is free or the wait is cancelled.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or longer than <see cref="int.MaxValue"/> milliseconds.</exception>

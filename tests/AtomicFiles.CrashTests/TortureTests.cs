@@ -5,8 +5,9 @@ using Xunit.Abstractions;
 namespace AtomicFiles.CrashTests;
 
 /// <summary>
-/// The kill -9 torture in CI: the library must come through at least 1,000 random kills without a single violation
-/// and leave no temp after Recover, and the same harness must catch a naive in-place writer.
+/// The kill -9 torture in CI: the library must come through at least 1,000 random kills — of single-file and of
+/// transaction writers — without a single violation and leave no temp after Recover, and the same harness must catch a
+/// naive in-place writer and a naive journal-less transaction writer.
 /// </summary>
 public sealed class TortureTests(ITestOutputHelper output) : IDisposable
 {
@@ -18,10 +19,12 @@ public sealed class TortureTests(ITestOutputHelper output) : IDisposable
     public void Torture_Library_SurvivesAThousandKillsWithoutViolationAndRecoverLeavesNoTemp()
     {
         var launcher = new TortureWriterLauncher(ToolProcess.DotnetHost, [ToolProcess.ToolDll, TortureWriterLauncher.WriterVerb]);
-        // About 1.5 minutes on an idle 2-core machine (the kill rate is bound by starting writer processes); the
-        // 4-minute cap leaves room for a busy one, and the kill count is asserted, not assumed.
-        var settings = new TortureSettings(_dir.Path, TimeSpan.FromMinutes(4), Writers: 6, FileSize: 16 * 1024, launcher)
+        // The kill rate is bound by starting writer processes and, after a transaction writer's kill, by waiting for the
+        // transaction in flight: 187 s on a 2-core machine at load average 13 (about 25% slower than without
+        // transaction writers there). The 6-minute cap leaves room for a busier one; the kill count is asserted, not assumed.
+        var settings = new TortureSettings(_dir.Path, TimeSpan.FromMinutes(6), Writers: 4, FileSize: 16 * 1024, launcher)
         {
+            TransactionWriters = 2,
             MaxKills = 1000,
             MaxWriterLifetime = TimeSpan.FromMilliseconds(150),
         };
@@ -29,7 +32,9 @@ public sealed class TortureTests(ITestOutputHelper output) : IDisposable
         var result = Run(settings);
 
         result.Kills.Should().BeGreaterThanOrEqualTo(1000);
+        result.TransactionKills.Should().BeGreaterThanOrEqualTo(200, "a third of the writers commit transactions");
         result.ViolationCount.Should().Be(0, string.Join(Environment.NewLine, result.SampleViolations));
+        result.TransactionChecks.Should().BeGreaterThan(result.TransactionKills, "the transaction set is recovered and read after every kill of a transaction writer");
         result.TempsLeft.Should().Be(0);
         result.TempsRemoved.Should().Be(result.TempsBeforeRecover);
         result.Commits.Should().AllSatisfy(c => c.Value.Should().BePositive($"every method ({c.Key}) must be exercised"));
@@ -37,7 +42,7 @@ public sealed class TortureTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void Torture_NaiveInPlaceWriter_IsCaughtWithViolations()
+    public void Torture_NaiveInPlaceAndTransactionWriters_AreCaughtWithViolations()
     {
         var settings = new TortureSettings(_dir.Path, TimeSpan.FromSeconds(30), Writers: 4, FileSize: 64 * 1024, NaiveWriterProgram.Launcher)
         {
@@ -49,7 +54,10 @@ public sealed class TortureTests(ITestOutputHelper output) : IDisposable
 
         result.Kills.Should().BePositive();
         result.TotalCommits.Should().BePositive("the control must really write, or catching nothing would prove nothing");
-        result.ViolationCount.Should().BePositive("the harness must catch torn, empty or stale files from in-place writes");
+        (result.ViolationCount - result.TransactionViolationCount).Should().BePositive("the harness must catch torn, empty or stale files from in-place writes");
+        result.TransactionKills.Should().BePositive();
+        result.Commits[CommitMethod.Transaction].Should().BePositive();
+        result.TransactionViolationCount.Should().BePositive("the harness must catch a set of files left at different versions");
     }
 
     private TortureResult Run(TortureSettings settings)

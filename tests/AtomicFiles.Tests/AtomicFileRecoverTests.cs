@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using AtomicFiles.Platform;
+using AtomicFiles.Recovery;
+using AtomicFiles.Tests.Support;
 
 namespace AtomicFiles.Tests;
 
@@ -129,6 +131,110 @@ public sealed class AtomicFileRecoverTests : IDisposable
     }
 
     [Fact]
+    public async Task Recover_RunningInALoopDuringCommits_NeverFailsACommit()
+    {
+        // Every commit races the sweeps: temps are created, locked, written, renamed while Recover opens and locks them.
+        // Not Update: it reads the target through .NET, which a sweep can refuse for an instant (see ReadThroughSweeps).
+        const int Versions = 600;
+        var path = _dir.File("a.bin");
+        var options = new AtomicFileOptions { Durability = Durability.None };
+        using var stop = new CancellationTokenSource();
+        var sweeps = 0;
+        var sweeper = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                AtomicFile.Recover(_dir.Path);
+                sweeps++;
+            }
+        });
+        var reads = 0;
+        var reader = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (File.Exists(path))
+                {
+                    VersionedContent.Check(ReadThroughSweeps(path));
+                    reads++;
+                }
+            }
+        });
+
+        try
+        {
+            for (var version = 1; version <= Versions; version++)
+            {
+                var content = VersionedContent.Create(version);
+                if (version % 2 == 0)
+                {
+                    AtomicFile.WriteAllBytes(path, content, options);
+                }
+                else
+                {
+                    using var writer = AtomicFile.Create(path, options);
+                    writer.Write(content, 0, content.Length / 2);
+                    writer.Write(content, content.Length / 2, content.Length - (content.Length / 2));
+                    writer.Commit();
+                }
+
+                ReadThroughSweeps(path).Should().Equal(content, "commit {0} returned", version);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+        }
+
+        // Rethrows what the loops threw: a failed Recover, or a reader that saw an incomplete file.
+        await sweeper;
+        await reader;
+        sweeps.Should().BePositive();
+        reads.Should().BePositive();
+        TempFiles.In(_dir.Path).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Recover_RunningInALoopDuringTransactionCommits_NeverFailsACommitNorTearsTheSet()
+    {
+        // Recover meets live journals here: it must wait for the root, never roll back a live transaction.
+        const int Transactions = 150;
+        Directory.CreateDirectory(_dir.File("sub"));
+        string[] files = ["a.bin", Path.Join("sub", "b.bin")];
+        var options = new AtomicFileOptions { Durability = Durability.None };
+        using var stop = new CancellationTokenSource();
+        var sweeper = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                AtomicFile.Recover(_dir.File("sub"));
+            }
+        });
+
+        try
+        {
+            for (var version = 1; version <= Transactions; version++)
+            {
+                var content = VersionedContent.Create(version);
+                using var tx = AtomicFile.BeginTransaction(_dir.Path, options);
+                foreach (var file in files)
+                {
+                    tx.WriteAllBytes(file, content);
+                }
+
+                tx.Commit();
+                files.Should().AllSatisfy(file => File.ReadAllBytes(_dir.File(file)).Should().Equal(content, "transaction {0} returned", version));
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+        }
+
+        await sweeper;
+    }
+
+    [Fact]
     public void Recover_MissingDirectory_ThrowsDirectoryNotFound()
     {
         var act = () => AtomicFile.Recover(Path.Join(_dir.Path, "nope"));
@@ -146,26 +252,54 @@ public sealed class AtomicFileRecoverTests : IDisposable
         act.Should().Throw<ArgumentException>();
     }
 
-    /// <summary>`atomicfile write PATH` holds its writer — and its temp — open until its standard input closes.</summary>
+    /// <summary>
+    /// Reads as File.ReadAllBytes does, retrying while the file is momentarily locked. A sweep that opened a temp by
+    /// name just before its writer renamed it and closed it takes its exclusive flock on the published file, for the
+    /// microseconds until it sees the name is gone; a .NET reader (flock LOCK_SH|LOCK_NB) opening it then is refused
+    /// (measured: 1 of 375,000 reads under a back-to-back Recover loop). A known limit, documented; not what this test
+    /// is about, which is that no commit fails and every read is complete.
+    /// </summary>
+    private static byte[] ReadThroughSweeps(string path)
+    {
+        while (true)
+        {
+            try
+            {
+                return File.ReadAllBytes(path);
+            }
+            catch (IOException e) when (e.HResult == AtomicFiles.Platform.Interop.Interop.Errno.EWOULDBLOCK || e.HResult == unchecked((int)0x80070020))
+            {
+                Thread.Yield();
+            }
+        }
+    }
+
+    /// <summary>
+    /// `atomicfile write PATH` holds its writer — and its temp — open until its standard input closes. Returns once the
+    /// writer holds its temp's lock: a temp is created, then locked, and in between it is not yet the writer's (a sweep
+    /// that takes it there makes the writer start over on another name), so "the temp exists" is not "the writer is ready".
+    /// </summary>
     private Process StartWriterInAnotherProcess(string path, out string temp)
     {
         var writer = ToolProcess.Start(["write", path]);
         writer.StandardInput.Write("partial content");
         writer.StandardInput.Flush();
         var waited = Stopwatch.StartNew();
-        string[] temps;
-        while ((temps = _dir.Entries().Where(name => TempFileName.IsTempFileName(name)).ToArray()).Length == 0)
+        IReadOnlyList<string> inUse;
+
+        // A dry run changes nothing: it only asks each temp's lock whether a writer holds it.
+        while ((inUse = OrphanSweeper.Sweep(_dir.Path, remove: false, AtomicFileOptions.Default).InUse).Count == 0)
         {
             if (writer.HasExited || waited.Elapsed > TimeSpan.FromMinutes(1))
             {
                 KillIfRunning(writer);
-                throw new InvalidOperationException("The writer process never created its temp file: " + writer.StandardError.ReadToEnd());
+                throw new InvalidOperationException("The writer process never locked its temp file: " + writer.StandardError.ReadToEnd());
             }
 
             Thread.Sleep(10);
         }
 
-        temp = _dir.File(temps.Single());
+        temp = inUse.Single();
         return writer;
     }
 

@@ -4,14 +4,15 @@ using AtomicFiles.Tool.Torture;
 namespace AtomicFiles.Tool.Commands;
 
 /// <summary>
-/// `atomicfile torture`: the kill -9 demo. Writer processes commit self-checking versions through the library while
-/// this process kills them at random and verifies every file after every kill. Exit code 1 on any violation.
+/// `atomicfile torture`: the kill -9 demo. Writer processes commit self-checking versions through the library — single
+/// files, and transactions over a five-file set — while this process kills them at random and verifies every file after
+/// every kill. Exit code 1 on any violation.
 /// </summary>
 internal sealed class TortureCommand : ICommand
 {
     public string Name => "torture";
 
-    public string Usage => "torture [--dir D] [--seconds N] [--writers K] [--size BYTES] [--kills N]";
+    public string Usage => "torture [--dir D] [--seconds N] [--writers K] [--transaction-writers K] [--size BYTES] [--kills N]";
 
     public string Summary => "Kill -9 writers at random for N seconds (10) and verify every file after every kill.";
 
@@ -20,6 +21,7 @@ internal sealed class TortureCommand : ICommand
         string? directory = null;
         var seconds = TortureSettings.DefaultDuration.TotalSeconds;
         var writers = TortureSettings.DefaultWriters;
+        var transactionWriters = TortureSettings.DefaultTransactionWriters;
         var size = TortureSettings.DefaultFileSize;
         long? maxKills = null;
         for (var i = 0; i < args.Length; i++)
@@ -30,6 +32,7 @@ internal sealed class TortureCommand : ICommand
                 case "--dir" when value is not null: directory = value; break;
                 case "--seconds" when value is not null: seconds = Positive(args[i], value); break;
                 case "--writers" when value is not null: writers = Whole(args[i], value, minimum: 1); break;
+                case "--transaction-writers" when value is not null: transactionWriters = Whole(args[i], value, minimum: 0); break;
                 case "--size" when value is not null: size = Whole(args[i], value, minimum: TortureContent.MinimumSize); break;
                 case "--kills" when value is not null: maxKills = Whole(args[i], value, minimum: 1); break;
                 default: throw new UsageException($"unknown or incomplete option '{args[i]}'");
@@ -40,14 +43,18 @@ internal sealed class TortureCommand : ICommand
 
         var fresh = directory is null;
         directory = fresh ? Directory.CreateTempSubdirectory("atomicfile-torture-").FullName : Directory.CreateDirectory(directory!).FullName;
-        var settings = new TortureSettings(directory, TimeSpan.FromSeconds(seconds), writers, size, TortureWriterLauncher.ForThisTool()) { MaxKills = maxKills };
+        var settings = new TortureSettings(directory, TimeSpan.FromSeconds(seconds), writers, size, TortureWriterLauncher.ForThisTool())
+        {
+            MaxKills = maxKills,
+            TransactionWriters = transactionWriters,
+        };
 
-        Console.WriteLine($"Torturing {directory}: {writers} writer processes, kill -9 at random moments, every file verified after every kill.");
+        Console.WriteLine($"Torturing {directory}: {writers} file writer and {transactionWriters} transaction writer processes, kill -9 at random moments, every file verified after every kill.");
         var live = !Console.IsOutputRedirected;
         var lastLine = TimeSpan.Zero;
         var result = new TortureHarness(settings).Run(p =>
         {
-            var line = string.Create(CultureInfo.InvariantCulture, $"{p.Elapsed.TotalSeconds,6:0.0} s  kills {p.Kills,7:N0}  commits {p.Commits,9:N0} ({p.Commits / Math.Max(p.Elapsed.TotalSeconds, 0.001),6:N0}/s)  files verified {p.FilesVerified,9:N0}  violations {p.Violations:N0}");
+            var line = string.Create(CultureInfo.InvariantCulture, $"{p.Elapsed.TotalSeconds,6:0.0} s  kills {p.Kills,7:N0} (tx {p.TransactionKills,5:N0})  commits {p.Commits,9:N0} ({p.Commits / Math.Max(p.Elapsed.TotalSeconds, 0.001),6:N0}/s)  files verified {p.FilesVerified,9:N0}  violations {p.Violations:N0}");
             if (live)
             {
                 Console.Write("\r" + line);

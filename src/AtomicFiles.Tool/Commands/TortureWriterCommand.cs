@@ -2,12 +2,12 @@ using AtomicFiles.Tool.Torture;
 
 namespace AtomicFiles.Tool.Commands;
 
-/// <summary>`atomicfile torture-writer --dir D --slot S --size BYTES`: the writer child the torture harness starts. Hidden.</summary>
+/// <summary>`atomicfile torture-writer --dir D --slot S --size BYTES [--role Files|Transactions]`: the writer child the torture harness starts. Hidden.</summary>
 internal sealed class TortureWriterCommand : ICommand
 {
     public string Name => TortureWriterLauncher.WriterVerb;
 
-    public string Usage => "torture-writer --dir D --slot S --size BYTES";
+    public string Usage => "torture-writer --dir D --slot S --size BYTES [--role Files|Transactions]";
 
     public string Summary => "(internal) A writer child of 'torture'.";
 

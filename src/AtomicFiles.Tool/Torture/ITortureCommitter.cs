@@ -14,4 +14,10 @@ internal interface ITortureCommitter
 
     /// <summary>Replaces <paramref name="path"/> with <paramref name="transform"/> of its current content (null if absent); returns once committed.</summary>
     void Update(string path, Func<byte[]?, byte[]> transform);
+
+    /// <summary>
+    /// Replaces every file of <paramref name="paths"/> (all under <paramref name="root"/>) with <paramref name="next"/>
+    /// of their current contents (null for an absent file), all or nothing; returns once committed.
+    /// </summary>
+    void CommitTransaction(string root, IReadOnlyList<string> paths, Func<IReadOnlyList<byte[]?>, byte[]> next);
 }

@@ -18,11 +18,7 @@ internal sealed class LibraryCommitter : ITortureCommitter
         }
 
         using var writer = AtomicFile.Create(path);
-        for (var offset = 0; offset < content.Length; offset += ChunkSize)
-        {
-            writer.Write(content.AsSpan(offset, Math.Min(ChunkSize, content.Length - offset)));
-        }
-
+        WriteInChunks(writer, content);
         writer.Commit();
     }
 
@@ -35,4 +31,33 @@ internal sealed class LibraryCommitter : ITortureCommitter
 
     public void Update(string path, Func<byte[]?, byte[]> transform) =>
         AtomicFile.Update(path, transform, s_waitForever);
+
+    public void CommitTransaction(string root, IReadOnlyList<string> paths, Func<IReadOnlyList<byte[]?>, byte[]> next)
+    {
+        // Begin first: it finishes or rolls back the transaction of a writer killed before us, so what we read is whole.
+        using var transaction = AtomicFile.BeginTransaction(root, s_waitForever);
+        var content = next([.. paths.Select(path => File.Exists(path) ? File.ReadAllBytes(path) : null)]);
+        for (var i = 0; i < paths.Count; i++)
+        {
+            if (i % 2 == 0)
+            {
+                transaction.WriteAllBytes(paths[i], content);
+                continue;
+            }
+
+            // Every other file streamed in chunks, so both staging paths are under fire.
+            using var stream = transaction.Create(paths[i]);
+            WriteInChunks(stream, content);
+        }
+
+        transaction.Commit();
+    }
+
+    private static void WriteInChunks(Stream stream, byte[] content)
+    {
+        for (var offset = 0; offset < content.Length; offset += ChunkSize)
+        {
+            stream.Write(content.AsSpan(offset, Math.Min(ChunkSize, content.Length - offset)));
+        }
+    }
 }

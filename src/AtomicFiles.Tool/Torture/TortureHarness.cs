@@ -4,24 +4,29 @@ using AtomicFiles.Platform;
 namespace AtomicFiles.Tool.Torture;
 
 /// <summary>
-/// The kill -9 torture: keeps <see cref="TortureSettings.Writers"/> writer processes committing, kills a random one at
-/// a random moment, verifies every file after every kill, restarts the writer; at the end kills the rest, runs
-/// <see cref="AtomicFile.Recover"/> and counts the temp files left.
+/// The kill -9 torture: keeps <see cref="TortureSettings.Writers"/> file writer and
+/// <see cref="TortureSettings.TransactionWriters"/> transaction writer processes committing, kills each at a random
+/// moment, verifies every file after every kill (the transaction set after a Recover, when a transaction writer was
+/// killed), restarts the writer; at the end
+/// kills the rest, runs <see cref="AtomicFile.Recover"/> and counts the temp files left.
 /// </summary>
 internal sealed class TortureHarness
 {
     private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(500);
-    private static readonly EnumerationOptions s_allEntries = new() { AttributesToSkip = 0 };
+    private static readonly EnumerationOptions s_allEntries = new() { AttributesToSkip = 0, RecurseSubdirectories = true };
 
     private readonly TortureSettings _settings;
     private readonly TortureVerifier _verifier;
+    private readonly TransactionSetVerifier _transactionVerifier;
     private readonly long[] _commits = new long[Enum.GetValues<CommitMethod>().Length];
     private readonly List<TortureViolation> _samples = [];
     private long _violationCount;
+    private long _transactionViolationCount;
 
     internal TortureHarness(TortureSettings settings)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Writers, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(settings.TransactionWriters);
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.FileSize, TortureContent.MinimumSize);
         if (!Directory.Exists(settings.Directory))
         {
@@ -30,6 +35,7 @@ internal sealed class TortureHarness
 
         _settings = settings;
         _verifier = new TortureVerifier(settings.Directory);
+        _transactionVerifier = new TransactionSetVerifier(settings.Directory);
     }
 
     /// <summary>Runs until the duration or the kill budget is spent, or <paramref name="cancellationToken"/> fires.</summary>
@@ -37,21 +43,26 @@ internal sealed class TortureHarness
     internal TortureResult Run(Action<TortureProgress>? progress, CancellationToken cancellationToken)
     {
         var started = Stopwatch.StartNew();
-        var writers = new WriterProcess[_settings.Writers];
-        long kills = 0, verifications = 0;
+        var writers = new WriterProcess[_settings.Writers + _settings.TransactionWriters];
+        long kills = 0, transactionKills = 0, verifications = 0;
         var nextProgress = s_progressInterval;
         try
         {
+            foreach (var directory in TortureFiles.TransactionDirectories)
+            {
+                Directory.CreateDirectory(Path.Join(_settings.Directory, directory));
+            }
+
             for (var slot = 0; slot < writers.Length; slot++)
             {
-                writers[slot] = WriterProcess.Start(_settings, slot, OnMessage);
+                writers[slot] = WriterProcess.Start(_settings, slot, RoleOf(slot), OnMessage);
             }
 
             while (!cancellationToken.IsCancellationRequested && started.Elapsed < _settings.Duration && kills < (_settings.MaxKills ?? long.MaxValue))
             {
                 if (started.Elapsed >= nextProgress)
                 {
-                    progress?.Invoke(Snapshot(started.Elapsed, kills));
+                    progress?.Invoke(Snapshot(started.Elapsed, kills, transactionKills));
                     nextProgress = started.Elapsed + s_progressInterval;
                 }
 
@@ -63,20 +74,22 @@ internal sealed class TortureHarness
                     continue;
                 }
 
+                var role = RoleOf(victim.Slot);
                 if (victim.HasExited)
                 {
-                    AddViolations([new($"writer {victim.Slot}", victim.DescribeExit())]);
+                    AddViolations([new($"writer {victim.Slot}", victim.DescribeExit())], role);
                 }
                 else
                 {
                     victim.Kill();
                     kills++;
+                    transactionKills += role == TortureWriterRole.Transactions ? 1 : 0;
                 }
 
                 victim.Dispose();
-                AddViolations(_verifier.Verify());
+                Verify(role);
                 verifications++;
-                writers[victim.Slot] = WriterProcess.Start(_settings, victim.Slot, OnMessage);
+                writers[victim.Slot] = WriterProcess.Start(_settings, victim.Slot, role, OnMessage);
             }
         }
         finally
@@ -87,8 +100,9 @@ internal sealed class TortureHarness
             }
         }
 
-        // Every writer is dead now: what is on disk is what a crash leaves.
-        AddViolations(_verifier.Verify());
+        // Every writer is dead now: what is on disk is what a crash leaves. (The transaction set's check runs Recover
+        // in its own directories, as after every kill; the final Recover below is for the single files' directory.)
+        Verify(TortureWriterRole.Transactions);
         verifications++;
         var tempsBefore = CountTemps();
         var report = AtomicFile.Recover(_settings.Directory);
@@ -99,10 +113,15 @@ internal sealed class TortureHarness
             Settings = _settings,
             Elapsed = started.Elapsed,
             Kills = kills,
+            TransactionKills = transactionKills,
             Commits = Enum.GetValues<CommitMethod>().ToDictionary(m => m, m => Interlocked.Read(ref _commits[(int)m])),
             Verifications = verifications,
-            FilesVerified = _verifier.FilesVerified,
+            FilesVerified = _verifier.FilesVerified + _transactionVerifier.FilesVerified,
             ViolationCount = Interlocked.Read(ref _violationCount),
+            TransactionViolationCount = Interlocked.Read(ref _transactionViolationCount),
+            TransactionChecks = _transactionVerifier.Checks,
+            TransactionsCompletedByRecover = _transactionVerifier.TransactionsCompleted,
+            TransactionsRolledBackByRecover = _transactionVerifier.TransactionsRolledBack,
             SampleViolations = Samples(),
             TempsBeforeRecover = tempsBefore,
             TempsRemoved = report.RemovedTempFiles.Count,
@@ -119,17 +138,38 @@ internal sealed class TortureHarness
                 writer.KillAt = Environment.TickCount64 + Random.Shared.Next((int)_settings.MaxWriterLifetime.TotalMilliseconds + 1);
 #pragma warning restore CA5394
                 break;
+            case WriterMessage.Committed { Method: CommitMethod.Transaction } commit:
+                Interlocked.Increment(ref _commits[(int)commit.Method]);
+                _transactionVerifier.OnCommitted(commit.Version);
+                break;
             case WriterMessage.Committed commit:
                 Interlocked.Increment(ref _commits[(int)commit.Method]);
                 _verifier.OnCommitted(writer.Slot, commit);
                 break;
             case WriterMessage.Corrupt corrupt:
-                AddViolations([new(corrupt.FileName, $"writer {writer.Slot} read it and found {corrupt.Problem}")]);
+                AddViolations([new(corrupt.FileName, $"writer {writer.Slot} read it and found {corrupt.Problem}")], RoleOf(writer.Slot));
                 break;
         }
     }
 
-    private void AddViolations(List<TortureViolation> violations)
+    /// <summary>
+    /// Checks the single files; after the kill of a transaction writer also recovers and checks the transaction set.
+    /// Only then: other kills leave the set as it was, and the check waits for the transaction in flight — after every
+    /// kill, that wait cost a third of the kill rate.
+    /// </summary>
+    private void Verify(TortureWriterRole killed)
+    {
+        AddViolations(_verifier.Verify(), TortureWriterRole.Files);
+        if (killed == TortureWriterRole.Transactions && _settings.TransactionWriters > 0)
+        {
+            AddViolations(_transactionVerifier.Verify(), TortureWriterRole.Transactions);
+        }
+    }
+
+    /// <summary>The first <see cref="TortureSettings.Writers"/> slots write single files, the rest transactions.</summary>
+    private TortureWriterRole RoleOf(int slot) => slot < _settings.Writers ? TortureWriterRole.Files : TortureWriterRole.Transactions;
+
+    private void AddViolations(List<TortureViolation> violations, TortureWriterRole part)
     {
         if (violations.Count == 0)
         {
@@ -137,6 +177,11 @@ internal sealed class TortureHarness
         }
 
         Interlocked.Add(ref _violationCount, violations.Count);
+        if (part == TortureWriterRole.Transactions)
+        {
+            Interlocked.Add(ref _transactionViolationCount, violations.Count);
+        }
+
         lock (_samples)
         {
             _samples.AddRange(violations.Take(TortureResult.MaxSamples - _samples.Count));
@@ -151,8 +196,8 @@ internal sealed class TortureHarness
         }
     }
 
-    private TortureProgress Snapshot(TimeSpan elapsed, long kills) =>
-        new(elapsed, kills, _commits.Sum(), _verifier.FilesVerified, Interlocked.Read(ref _violationCount));
+    private TortureProgress Snapshot(TimeSpan elapsed, long kills, long transactionKills) =>
+        new(elapsed, kills, transactionKills, _commits.Sum(), _verifier.FilesVerified + _transactionVerifier.FilesVerified, Interlocked.Read(ref _violationCount));
 
     private int CountTemps() =>
         Directory.EnumerateFiles(_settings.Directory, "*", s_allEntries).Count(path => TempFileName.IsTempFileName(Path.GetFileName(path.AsSpan())));

@@ -1,4 +1,4 @@
 namespace AtomicFiles.Tool.Torture;
 
 /// <summary>A snapshot of a running torture, for live display.</summary>
-internal sealed record TortureProgress(TimeSpan Elapsed, long Kills, long Commits, long FilesVerified, long Violations);
+internal sealed record TortureProgress(TimeSpan Elapsed, long Kills, long TransactionKills, long Commits, long FilesVerified, long Violations);

@@ -13,6 +13,9 @@ internal sealed record TortureResult
     /// <summary>Writers killed with SIGKILL (TerminateProcess on Windows) at a random moment while committing.</summary>
     internal required long Kills { get; init; }
 
+    /// <summary>Of <see cref="Kills"/>, those of transaction writers.</summary>
+    internal required long TransactionKills { get; init; }
+
     /// <summary>Commits the writers reported as returned, by method.</summary>
     internal required IReadOnlyDictionary<CommitMethod, long> Commits { get; init; }
 
@@ -24,9 +27,21 @@ internal sealed record TortureResult
 
     internal required long ViolationCount { get; init; }
 
+    /// <summary>Of <see cref="ViolationCount"/>, those in the transaction set or reported by transaction writers.</summary>
+    internal required long TransactionViolationCount { get; init; }
+
+    /// <summary>Checks of the transaction set (Recover, then read all five files): one after every kill of a transaction writer, and a final one.</summary>
+    internal required long TransactionChecks { get; init; }
+
+    /// <summary>Transactions interrupted by a kill that the checks' Recover completed: they had passed their commit point.</summary>
+    internal required long TransactionsCompletedByRecover { get; init; }
+
+    /// <summary>Transactions interrupted by a kill that the checks' Recover rolled back.</summary>
+    internal required long TransactionsRolledBackByRecover { get; init; }
+
     internal required IReadOnlyList<TortureViolation> SampleViolations { get; init; }
 
-    /// <summary>Temp files in the directory after the last writer died, before Recover.</summary>
+    /// <summary>Temp files in the directory tree after the last writer died and the final check, before Recover.</summary>
     internal required int TempsBeforeRecover { get; init; }
 
     /// <summary>Temp files Recover removed.</summary>

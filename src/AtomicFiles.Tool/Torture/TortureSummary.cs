@@ -12,14 +12,20 @@ internal static class TortureSummary
         var rows = new List<(string Name, string Value)>
         {
             ("Writers x file size", F($"{s.Writers} x {s.FileSize:N0} bytes")),
+            ("Transaction writers x files", F($"{s.TransactionWriters} x {TortureFiles.TransactionSet.Count} in {TortureFiles.TransactionDirectories.Count} directories")),
             ("Duration", F($"{seconds:0.0} s")),
             ("Kills (SIGKILL at random moments)", F($"{result.Kills:N0}")),
+            ("  of transaction writers", F($"{result.TransactionKills:N0}")),
             ("Commits returned", F($"{result.TotalCommits:N0} ({result.TotalCommits / Math.Max(seconds, 0.001):N0}/s)")),
         };
         rows.AddRange(result.Commits.Select(c => ("  via " + c.Key, F($"{c.Value:N0}"))));
         rows.Add(("Verifications (after every kill)", F($"{result.Verifications:N0}")));
         rows.Add(("Files verified", F($"{result.FilesVerified:N0}")));
+        rows.Add(("Transaction set checks (Recover + read)", F($"{result.TransactionChecks:N0}")));
+        rows.Add(("  interrupted, completed by Recover", F($"{result.TransactionsCompletedByRecover:N0}")));
+        rows.Add(("  interrupted, rolled back by Recover", F($"{result.TransactionsRolledBackByRecover:N0}")));
         rows.Add(("Violations", F($"{result.ViolationCount:N0}")));
+        rows.Add(("  in the transaction set", F($"{result.TransactionViolationCount:N0}")));
         rows.Add(("Temps before Recover", F($"{result.TempsBeforeRecover:N0}")));
         rows.Add(("Temps removed by Recover", F($"{result.TempsRemoved:N0}")));
         rows.Add(("Temps left after Recover", F($"{result.TempsLeft:N0}")));

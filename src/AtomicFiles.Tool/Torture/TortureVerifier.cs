@@ -139,40 +139,14 @@ internal sealed class TortureVerifier
         }
     }
 
-    /// <summary>
-    /// Reads the file as any .NET reader would and checks it. False if it is absent. True with a null version if it is
-    /// there but unreadable or not a complete version: a violation, recorded.
-    /// </summary>
     private bool TryReadVersion(string fileName, List<TortureViolation> violations, out long? version)
     {
-        version = null;
-        byte[] bytes;
-        try
+        var exists = TortureFileReader.TryReadVersion(Path.Join(_directory, fileName), fileName, violations, out version);
+        if (exists)
         {
-            bytes = File.ReadAllBytes(Path.Join(_directory, fileName));
-        }
-        catch (FileNotFoundException)
-        {
-            return false;
-        }
-        catch (IOException e)
-        {
-            // A committed file must be readable: a lock left on it, say, would make readers fail.
-            violations.Add(new(fileName, $"unreadable: {e.Message}"));
-            return true;
+            FilesVerified++;
         }
 
-        FilesVerified++;
-        var decoded = TortureContent.Decode(bytes);
-        if (decoded.IsValid)
-        {
-            version = decoded.Version;
-        }
-        else
-        {
-            violations.Add(new(fileName, decoded.Problem!));
-        }
-
-        return true;
+        return exists;
     }
 }

@@ -12,24 +12,30 @@ internal sealed class TortureWriter
     private readonly string _directory;
     private readonly int _slot;
     private readonly int _size;
+    private readonly TortureWriterRole _role;
     private readonly ITortureCommitter _committer;
     private readonly TextWriter _output;
     private readonly Dictionary<string, long> _lastWritten = [];
 
-    internal TortureWriter(string directory, int slot, int size, ITortureCommitter committer, TextWriter output)
+    internal TortureWriter(string directory, int slot, int size, TortureWriterRole role, ITortureCommitter committer, TextWriter output)
     {
         _directory = directory;
         _slot = slot;
         _size = size;
+        _role = role;
         _committer = committer;
         _output = output;
     }
 
-    /// <summary>The child's entry point: <c>--dir D --slot S --size BYTES</c>. Never returns normally; exits when its parent goes away.</summary>
+    /// <summary>
+    /// The child's entry point: <c>--dir D --slot S --size BYTES [--role Files|Transactions]</c>. Never returns normally;
+    /// exits when its parent goes away.
+    /// </summary>
     internal static int Run(IReadOnlyList<string> args, ITortureCommitter committer)
     {
         string? directory = null;
         int? slot = null, size = null;
+        var role = TortureWriterRole.Files;
         for (var i = 0; i + 1 < args.Count; i += 2)
         {
             switch (args[i])
@@ -37,6 +43,7 @@ internal sealed class TortureWriter
                 case "--dir": directory = args[i + 1]; break;
                 case "--slot": slot = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--size": size = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--role": role = Enum.Parse<TortureWriterRole>(args[i + 1]); break;
                 default: throw new ArgumentException($"unknown writer option '{args[i]}'");
             }
         }
@@ -47,7 +54,7 @@ internal sealed class TortureWriter
         }
 
         ExitWhenParentGoes();
-        new TortureWriter(directory, slot.Value, size.Value, committer, Console.Out).CommitForever(CancellationToken.None);
+        new TortureWriter(directory, slot.Value, size.Value, role, committer, Console.Out).CommitForever(CancellationToken.None);
         return 0;
     }
 
@@ -57,10 +64,16 @@ internal sealed class TortureWriter
         var created = TortureFiles.CreatedSequences(_directory, _slot);
         var nextSequence = created.Count == 0 ? 1 : created.Max() + 1;
         Report(new WriterMessage.Ready());
+        while (_role == TortureWriterRole.Transactions && !cancellationToken.IsCancellationRequested)
+        {
+            CommitTransaction();
+        }
+
         while (!cancellationToken.IsCancellationRequested)
         {
 #pragma warning disable CA5394 // Not security: picking the next move.
-            var method = (CommitMethod)Random.Shared.Next(4);
+            // The single-file methods: those declared before Transaction.
+            var method = (CommitMethod)Random.Shared.Next((int)CommitMethod.Transaction);
             if (method == CommitMethod.CreateNew)
             {
                 CommitNew(nextSequence++, created);
@@ -96,6 +109,43 @@ internal sealed class TortureWriter
 
         _lastWritten[fileName] = version;
         Report(new WriterMessage.Committed(method, fileName, version));
+    }
+
+    private void CommitTransaction()
+    {
+        var paths = TortureFiles.TransactionSet.Select(file => Path.Join(_directory, file)).ToArray();
+        long version = 0;
+        using (TransactionSetLock.ForWriter(_directory))
+        {
+            _committer.CommitTransaction(_directory, paths, current => TortureContent.Create(version = NextTransactionVersion(current), _slot, _size));
+        }
+
+        _lastWritten[TortureFiles.TransactionSetName] = version;
+        Report(new WriterMessage.Committed(CommitMethod.Transaction, TortureFiles.TransactionSetName, version));
+    }
+
+    /// <summary>One more than the set's version; reports files that are not complete, or that disagree (a torn transaction).</summary>
+    private long NextTransactionVersion(IReadOnlyList<byte[]?> current)
+    {
+        var versions = new List<long?>(current.Count);
+        for (var i = 0; i < current.Count; i++)
+        {
+            var decoded = current[i] is { } bytes ? TortureContent.Decode(bytes) : (TortureContent.Decoded?)null;
+            if (decoded is { IsValid: false } invalid)
+            {
+                Report(new WriterMessage.Corrupt(TortureFiles.TransactionSet[i], invalid.Problem!));
+            }
+
+            versions.Add(decoded is { IsValid: true } valid ? valid.Version : null);
+        }
+
+        if (versions.Distinct().Count() > 1)
+        {
+            Report(new WriterMessage.Corrupt(TortureFiles.TransactionSetName, "several versions: " + TransactionSetVerifier.Describe(versions)));
+        }
+
+        var newest = versions.Max();
+        return newest is { } v ? v + 1 : _lastWritten.GetValueOrDefault(TortureFiles.TransactionSetName) + 1;
     }
 
     private void CommitNew(long sequence, List<long> older)

@@ -1,7 +1,7 @@
 namespace AtomicFiles.Tool.Torture;
 
 /// <summary>
-/// The command that starts one writer child; the harness appends <c>--dir --slot --size</c>. The demo launches this
+/// The command that starts one writer child; the harness appends <c>--dir --slot --size --role</c>. The demo launches this
 /// tool's hidden <c>torture-writer</c> verb; the test suite launches its own naive control writer the same way.
 /// </summary>
 /// <param name="FileName">The program to start.</param>

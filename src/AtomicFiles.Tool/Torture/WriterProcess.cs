@@ -29,7 +29,7 @@ internal sealed class WriterProcess : IDisposable
     internal bool HasExited => _process.HasExited;
 
     /// <summary>Starts writer <paramref name="slot"/>. <paramref name="onMessage"/> runs on a reader thread for each line.</summary>
-    internal static WriterProcess Start(TortureSettings settings, int slot, Action<WriterProcess, WriterMessage> onMessage)
+    internal static WriterProcess Start(TortureSettings settings, int slot, TortureWriterRole role, Action<WriterProcess, WriterMessage> onMessage)
     {
         var start = new ProcessStartInfo(settings.Launcher.FileName)
         {
@@ -49,6 +49,8 @@ internal sealed class WriterProcess : IDisposable
         start.ArgumentList.Add(slot.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add("--size");
         start.ArgumentList.Add(settings.FileSize.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add("--role");
+        start.ArgumentList.Add(role.ToString());
 
         var process = new Process { StartInfo = start };
         var writer = new WriterProcess(slot, process, onMessage);

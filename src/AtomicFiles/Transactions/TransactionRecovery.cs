@@ -11,13 +11,11 @@ namespace AtomicFiles.Transactions;
 /// </summary>
 internal static class TransactionRecovery
 {
-    /// <summary>How long recovery waits for a live transaction in the same root to finish.</summary>
-    internal static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
-
     /// <summary>
     /// Recovers the transaction journal of <paramref name="rootDirectory"/>, if there is one, under the root's lock.
     /// Creates nothing where there is no journal. This is the entry point for <c>AtomicFile.Recover</c>.
     /// </summary>
+    /// <exception cref="TimeoutException">A live transaction held the root longer than <see cref="AtomicFileOptions.LockTimeout"/>.</exception>
     /// <returns>What was done, or <see langword="null"/> if there was no interrupted transaction.</returns>
     internal static TransactionRecoveryResult? Recover(string rootDirectory, AtomicFileOptions options, CancellationToken cancellationToken = default)
     {
@@ -27,7 +25,7 @@ internal static class TransactionRecovery
             return null;
         }
 
-        using var rootLock = FileLock.Acquire(root.LockPath, root.FullPath, LockTimeout, cancellationToken);
+        using var rootLock = FileLock.Acquire(root.LockPath, root.FullPath, options.LockTimeout, cancellationToken);
         return RecoverLocked(root, options);
     }
 

@@ -3,8 +3,9 @@ using AtomicFiles.Tool.Torture;
 namespace AtomicFiles.CrashTests.NaiveWriter;
 
 /// <summary>
-/// The control: what code without AtomicFiles typically does — write the file in place (open, truncate, write). The
-/// torture harness must catch it, or its zero for the library would prove nothing.
+/// The control: what code without AtomicFiles typically does — write the file in place (open, truncate, write); and for
+/// a set of files that belong together, replace each atomically but one after another, with no journal. The torture
+/// harness must catch both, or its zeros for the library would prove nothing.
 /// </summary>
 internal sealed class NaiveCommitter : ITortureCommitter
 {
@@ -34,4 +35,14 @@ internal sealed class NaiveCommitter : ITortureCommitter
 
     public void Update(string path, Func<byte[]?, byte[]> transform) =>
         File.WriteAllBytes(path, transform(File.Exists(path) ? File.ReadAllBytes(path) : null));
+
+    // Each file crash-safe on its own, the set not: a kill between two files leaves them at different versions.
+    public void CommitTransaction(string root, IReadOnlyList<string> paths, Func<IReadOnlyList<byte[]?>, byte[]> next)
+    {
+        var content = next([.. paths.Select(path => File.Exists(path) ? File.ReadAllBytes(path) : null)]);
+        foreach (var path in paths)
+        {
+            AtomicFile.WriteAllBytes(path, content);
+        }
+    }
 }

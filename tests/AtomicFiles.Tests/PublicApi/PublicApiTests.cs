@@ -14,21 +14,12 @@ public sealed class PublicApiTests
     [Fact]
     public void PublicApi_MatchesApprovedFile()
     {
-        var approvedPath = Path.Join(SourceDirectory(), "AtomicFiles.approved.txt");
-        var receivedPath = Path.Join(SourceDirectory(), "AtomicFiles.received.txt");
-        var actual = Describe(typeof(AtomicFile).Assembly);
-
-        var approved = File.Exists(approvedPath) ? File.ReadAllText(approvedPath).ReplaceLineEndings("\n") : "";
-        if (actual != approved)
-        {
-            File.WriteAllText(receivedPath, actual);
-        }
-        else
-        {
-            File.Delete(receivedPath);
-        }
-
-        actual.Should().Be(approved, $"the public API changed; review {receivedPath} and copy it over {approvedPath}");
+        var directory = Path.Join(RepositoryRoot.Path, "tests", "AtomicFiles.Tests", "PublicApi");
+        ApprovedFile.Verify(
+            Describe(typeof(AtomicFile).Assembly),
+            Path.Join(directory, "AtomicFiles.approved.txt"),
+            Path.Join(directory, "AtomicFiles.received.txt"),
+            "the public API");
     }
 
     private static string Describe(Assembly assembly)
@@ -103,6 +94,4 @@ public sealed class PublicApiTests
 
         return type.IsGenericParameter ? type.Name : type.FullName ?? type.Name;
     }
-
-    private static string SourceDirectory() => Path.Join(RepositoryRoot.Path, "tests", "AtomicFiles.Tests", "PublicApi");
 }

@@ -12,12 +12,13 @@ public sealed class TortureCommandTests : IDisposable
         var result = ToolProcess.Run(["torture", "--dir", _dir.Path, "--seconds", "3", "--writers", "2", "--size", "4096"], timeout: TimeSpan.FromMinutes(2));
 
         result.ExitCode.Should().Be(0, result.StandardOutput + result.StandardError);
-        result.StandardOutput.Should().Contain("| Violations").And.Contain("PASS");
+        result.StandardOutput.Should().Contain("| Violations").And.Contain("| Transaction set checks").And.Contain("PASS");
     }
 
     [Theory]
     [InlineData("--seconds", "0")]
     [InlineData("--writers", "many")]
+    [InlineData("--transaction-writers", "-1")]
     [InlineData("--frobnicate", "1")]
     public void Torture_BadOption_IsAUsageError(string option, string value)
     {
