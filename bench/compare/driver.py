@@ -45,6 +45,27 @@ EXPERIMENTS = [
 ]
 
 
+TX_ROUNDS = int(os.environ.get("COMPARE_TX_ROUNDS", "15"))
+TX_FILES = int(os.environ.get("COMPARE_TX_FILES", "100"))
+TX_FLOOR = [os.path.join(OUT, "txfloor")]
+# Many files at once (--tx): name, command, arguments after DIR, the request kind, what it does. Every row is
+# durable as Durability.Full is: each file and each directory its rename touched are fsynced.
+TX_WRITERS = [
+    ("c-floor-seq", TX_FLOOR, [], "seq", "N × the C floor, one after another"),
+    ("c-floor-tx", TX_FLOOR, [], "tx", "C, transaction protocol, N fsyncs at once (one thread each)"),
+    ("c-floor-tx-2threads", TX_FLOOR, ["2"], "tx", "C, transaction protocol, fsyncs from 2 threads"),
+    ("c-floor-tx-writeback", TX_FLOOR, ["1000", "writeback"], "tx", "C, as c-floor-tx, each temp's writeback started right after its write"),
+    ("c-floor-tx-1thread-writeback", TX_FLOOR, ["1", "writeback"], "tx", "C, writeback started early, fsyncs one after another"),
+    ("c-floor-tx-2threads-writeback", TX_FLOOR, ["2", "writeback"], "tx", "C, writeback started early, fsyncs from 2 threads"),
+    ("c-floor-tx-8threads-writeback", TX_FLOOR, ["8", "writeback"], "tx", "C, writeback started early, fsyncs from 8 threads"),
+    ("c-floor-tx-early-root-fsync", TX_FLOOR, ["1000", "early-root-fsync"], "tx", "C, as c-floor-tx, the root's fsync beside the files' (one commit wait less)"),
+    ("c-floor-tx-holdold", TX_FLOOR, ["1000", "holdold-parallel-close"], "tx", "C, as c-floor-tx, the replaced files held open over the renames and closed all at once at the end"),
+    ("c-floor-tx-kept-threads", TX_FLOOR, ["1000", "holdold-kept-threads"], "tx", "C, as c-floor-tx-holdold, on threads started once and kept (the library's protocol)"),
+    ("atomicfiles-seq", DOTNET + ["atomicfile-full"], [], "seq", "N × AtomicFile.WriteAllBytes (Full)"),
+    ("atomicfiles-tx", DOTNET + ["atomicfile-full"], [], "tx", "one AtomicFileTransaction of N files (Full)"),
+]
+
+
 class Worker:
     def __init__(self, name, command, extra, durability):
         self.name = name
@@ -66,7 +87,7 @@ class Worker:
         if len(times) != count:
             raise SystemExit(f"{self.name} answered {len(times)} times for {count} writes")
         if keep:
-            self.samples[kind].extend(times)
+            self.samples.setdefault(kind, []).extend(times)
 
     def close(self):
         self.proc.stdin.close()
@@ -83,7 +104,61 @@ def interleave(workers, kind, rounds, batch):
     print(file=sys.stderr)
 
 
+def tx_main():
+    """N files of 4 KiB: sequential writes against one transaction, the library against the C floors."""
+    rows = TX_WRITERS
+    if BEFORE:
+        rows = rows + [("before:" + name, ["dotnet", BEFORE] + command[2:], extra, kind, what)
+                       for name, command, extra, kind, what in TX_WRITERS if name.startswith("atomicfiles-")]
+    rows = [r for r in rows if not ONLY or r[0] in ONLY or r[0] == "c-floor-seq"]
+    workers = [(Worker(name, command, extra, what), f"{kind}{TX_FILES}") for name, command, extra, kind, what in rows]
+    try:
+        for worker, kind in workers:  # warm-up: JIT, page cache, the files' first creation
+            worker.run(kind, 2, keep=False)
+        for r in range(TX_ROUNDS):
+            shift = r % len(workers)
+            for worker, kind in workers[shift:] + workers[:shift]:
+                worker.run(kind, 1)
+            print(f"  {TX_FILES} files: round {r + 1}/{TX_ROUNDS}", file=sys.stderr, end="\r")
+        print(file=sys.stderr)
+    finally:
+        for worker, _ in workers:
+            worker.close()
+
+    medians = {w.name: statistics.median(sum(w.samples.values(), [])) for w, _ in workers}
+    seq = medians["c-floor-seq"]
+    lib_seq = medians.get("atomicfiles-seq")
+    print(f"\n{TX_FILES} × 4 KiB, every file and directory fsynced: {TX_ROUNDS} interleaved rounds, one batch of "
+          f"{TX_FILES} files per writer per round. Medians of the batch times.\n")
+    print("| writer | what | ms per batch | speed-up vs C sequential | speed-up vs AtomicFiles sequential |")
+    print("|---|---|---:|---:|---:|")
+    for w, _ in workers:
+        m = medians[w.name]
+        vs_lib = f"{lib_seq / m:.2f}" if lib_seq else "—"
+        print(f"| {w.name} | {w.durability} | {m:.1f} | {seq / m:.2f} | {vs_lib} |")
+    # The same ratio per round (both measured within a few hundred ms of each other) is steadier than a ratio of medians.
+    names = [w.name for w, _ in workers]
+    if "atomicfiles-seq" in names:
+        by = {w.name: w.samples for w, _ in workers}
+        flat = {n: sum(by[n].values(), []) for n in names}
+        print("\nPer-round ratios, median (sequential time / batch time, in the same round):")
+        for n in names:
+            if n.endswith("-seq"):
+                continue
+            base = "c-floor-seq" if n.startswith("c-") else "atomicfiles-seq" if not n.startswith("before:") else "before:atomicfiles-seq"
+            if base in flat:
+                ratios = [a / b for a, b in zip(flat[base], flat[n])]
+                print(f"  {n} vs {base}: {statistics.median(ratios):.2f}× (min {min(ratios):.2f}, max {max(ratios):.2f})")
+        for floor in ("c-floor-tx", "c-floor-tx-kept-threads"):
+            if "atomicfiles-tx" in flat and floor in flat:
+                ratios = [a / b for a, b in zip(flat["atomicfiles-tx"], flat[floor])]
+                print(f"  atomicfiles-tx time / {floor} time: {statistics.median(ratios):.2f}×")
+
+
 def main():
+    if "--tx" in sys.argv:
+        tx_main()
+        return
     writers = WRITERS
     if BEFORE:
         writers = writers + [("before:" + name, ["dotnet", BEFORE] + command[2:], extra, durability)

@@ -4,6 +4,8 @@
 #   bench/compare/run.sh            install what is missing, build every writer, run the interleaved comparison,
 #                                   then the 1 GiB allocation check
 #   bench/compare/run.sh --strace   also count the syscalls of one 4 KiB replace: library vs C floor
+#   bench/compare/run.sh --tx       only the many-files comparison: 100 × 4 KiB as 100 sequential writes and as one
+#                                   transaction, library and C floors (COMPARE_TX_ROUNDS, default 15; COMPARE_TX_FILES, 100)
 #
 # Knobs (environment): COMPARE_DATA_DIR (where the files are written; default bench/compare/out/data — must be on a
 # real disk, not tmpfs), COMPARE_SMALL_ROUNDS (20) × COMPARE_SMALL_BATCH (25) 4 KiB writes, COMPARE_LARGE_WRITES (20),
@@ -19,7 +21,9 @@ out="$here/out"
 mkdir -p "$out"
 
 want_strace=0
+want_tx=0
 [[ "${1:-}" == "--strace" ]] && want_strace=1
+[[ "${1:-}" == "--tx" ]] && want_tx=1
 
 # --- install -------------------------------------------------------------------------------------------------
 packages=(gcc golang-go golang-github-google-renameio-dev python3-atomicwrites nodejs npm)
@@ -47,6 +51,7 @@ fi
 
 # --- build ---------------------------------------------------------------------------------------------------
 gcc -O2 -Wall -o "$out/floor" "$here/floor/floor.c"
+gcc -O2 -Wall -pthread -o "$out/txfloor" "$here/floor/txfloor.c"
 rm -rf "$out/go" && cp -r "$here/go" "$out/go"
 (cd "$out/go" && GOFLAGS=-mod=mod GOPROXY=off GOCACHE="$out/go-cache" go build -o "$out/renameio-worker" .)
 dotnet build "$here/dotnet/AtomicFiles.Compare.csproj" -c Release -o "$out/dotnet" -nologo -v quiet >/dev/null
@@ -57,6 +62,12 @@ mkdir -p "$data"
 fstype="$(stat -f -c %T "$data")"
 echo "data directory: $data ($fstype); $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 [[ $fstype == tmpfs ]] && echo "WARNING: tmpfs makes every fsync free; the figures mean nothing there" >&2
+
+if [[ $want_tx == 1 ]]; then
+    /usr/bin/python3 "$here/driver.py" "$out" --tx
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    exit 0
+fi
 
 /usr/bin/python3 "$here/driver.py" "$out"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

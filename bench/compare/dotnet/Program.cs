@@ -4,6 +4,8 @@ using AtomicFiles;
 
 // dotnet AtomicFiles.Compare.dll {atomicfile-full|atomicfile-fileonly|atomicfile-full-async|filestream} DIR  — a worker for driver.py
 // dotnet AtomicFiles.Compare.dll alloc DIR                                               — the allocation check
+// A worker also answers "seqN K" (N sequential 4 KiB writes, one sample per batch of N) and, with atomicfile-full or
+// atomicfile-fileonly, "txN K" (one transaction of the same N files): DIR is the root, the files are DIR/files/file{i}.bin.
 const int LargeLength = 64 << 20;
 
 if (args.Length != 2)
@@ -33,10 +35,37 @@ Action<string, ReadOnlyMemory<byte>> write = mode switch
     _ => throw new ArgumentException($"unknown mode '{mode}'", nameof(args)),
 };
 
+var options = mode == "atomicfile-fileonly" ? new AtomicFileOptions { Durability = Durability.FileOnly } : AtomicFileOptions.Default;
 while (Console.ReadLine() is { } line)
 {
     var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
     var count = int.Parse(parts[1], CultureInfo.InvariantCulture);
+    if (Batches.TryParse(parts[0], directory) is { } batch)
+    {
+        var batchTimes = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            if (batch.Transaction)
+            {
+                Batches.Transaction(directory, batch.Paths, content.AsSpan(0, 4096), options);
+            }
+            else
+            {
+                foreach (var file in batch.Paths)
+                {
+                    write(file, content.AsMemory(0, 4096));
+                }
+            }
+
+            batchTimes[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds.ToString("F4", CultureInfo.InvariantCulture);
+        }
+
+        Console.Out.WriteLine(string.Join(' ', batchTimes));
+        Console.Out.Flush();
+        continue;
+    }
+
     var data = parts[0] == "large" ? content.AsMemory() : content.AsMemory(0, 4096);
     var path = Path.Join(directory, parts[0] + ".bin");
     var times = new string[count];
@@ -52,6 +81,36 @@ while (Console.ReadLine() is { } line)
 }
 
 return 0;
+
+/// <summary>Many files at once: N sequential writes against one transaction of the same N files (the issue-6 target).</summary>
+internal static class Batches
+{
+    /// <summary>"seq100" or "tx100": N files under DIR/files; null for the single-file kinds.</summary>
+    internal static (bool Transaction, string[] Paths)? TryParse(string kind, string root)
+    {
+        var transaction = kind.StartsWith("tx", StringComparison.Ordinal);
+        if (!transaction && !kind.StartsWith("seq", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var digits = kind.AsSpan(transaction ? 2 : 3);
+        var files = digits.IsEmpty ? 100 : int.Parse(digits, CultureInfo.InvariantCulture);
+        var directory = Directory.CreateDirectory(Path.Join(root, "files")).FullName;
+        return (transaction, Enumerable.Range(0, files).Select(i => Path.Join(directory, $"file{i}.bin")).ToArray());
+    }
+
+    internal static void Transaction(string root, string[] paths, ReadOnlySpan<byte> data, AtomicFileOptions options)
+    {
+        using var tx = AtomicFile.BeginTransaction(root, options);
+        foreach (var path in paths)
+        {
+            tx.WriteAllBytes(path, data);
+        }
+
+        tx.Commit();
+    }
+}
 
 internal static class Writers
 {

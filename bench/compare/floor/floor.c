@@ -16,26 +16,13 @@
 #include <time.h>
 #include <unistd.h>
 
-static void die(const char *what, const char *path) {
-    fprintf(stderr, "floor: %s %s: %s\n", what, path, strerror(errno));
-    exit(1);
-}
-
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
+#include "floor_common.h"
 
 static void replace(const char *dir, const char *target, const char *temp, const char *buf, size_t len, int dirsync, int prealloc, int holdold) {
     int fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) die("open", temp);
     if (prealloc && fallocate(fd, 0, 0, (off_t)len) != 0) die("fallocate", temp);
-    for (size_t done = 0; done < len;) {
-        ssize_t n = write(fd, buf + done, len - done);
-        if (n < 0) { if (errno == EINTR) continue; die("write", temp); }
-        done += (size_t)n;
-    }
+    write_all(fd, buf, len, temp);
     if (fsync(fd) != 0) die("fsync", temp);
     if (close(fd) != 0) die("close", temp);
     int old = holdold ? open(target, O_RDONLY | O_CLOEXEC) : -1;

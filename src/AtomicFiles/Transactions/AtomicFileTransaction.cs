@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
 using System.Text;
 using AtomicFiles.Commit;
 using AtomicFiles.Locking;
 using AtomicFiles.Logging;
 using AtomicFiles.Platform;
 using AtomicFiles.Transactions;
+using Microsoft.Win32.SafeHandles;
 
 namespace AtomicFiles;
 
@@ -25,6 +25,11 @@ namespace AtomicFiles;
 /// </remarks>
 public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
 {
+    // Each held file is a descriptor on top of the staged temps' own; past this many the rest are freed in their
+    // renames as before, so a huge transaction cannot run the process out of descriptors (and then fail to open a
+    // directory for its flush after the commit point). 1024 covers the transactions measured (100 files) many times over.
+    private const int MaxHeldReplacedFiles = 1024;
+
     private readonly TransactionRoot _root;
     private readonly AtomicFileOptions _options;
     private readonly FileLock _lock;
@@ -32,6 +37,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     private readonly List<StagedReplace> _replaces = [];
     private readonly List<(string FullPath, string Relative)> _deletes = [];
     private readonly HashSet<string> _claimed = new(TransactionRoot.PathComparer);
+    private readonly List<SafeFileHandle> _replacedFiles = [];
     private JournalWriter? _journal;
     private State _state;
 
@@ -272,6 +278,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
 
             FlushTouchedDirectories();
             RemoveJournal();
+            ReleaseReplacedFiles();
             _state = State.Committed;
             if (_options.Logger is { } logger && logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
             {
@@ -293,6 +300,12 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         }
         finally
         {
+            // Left open only when the commit failed part-way: freeing them is no longer on anyone's critical path.
+            foreach (var replaced in _replacedFiles)
+            {
+                replaced.Dispose();
+            }
+
             if (_state != State.RolledBack)
             {
                 _lock.Dispose();
@@ -308,38 +321,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
             return;
         }
 
-        // One thread per file, not the thread pool: the pool starts with one thread per core and grows slowly, and
-        // fsync waits on the disk, not the CPU, so only truly concurrent calls let the filesystem batch them.
-        var others = _replaces.Skip(1)
-            .Select(replace => Task.Factory.StartNew(() => FlushStaged(replace), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
-            .ToArray();
-        Exception? first = null;
-        try
-        {
-            FlushStaged(_replaces[0]);
-        }
-        catch (Exception e)
-        {
-            first = e;
-        }
-
-        try
-        {
-            Task.WaitAll(others);
-        }
-        catch (AggregateException e) when (first is null)
-        {
-            first = e.InnerExceptions[0];
-        }
-        catch (AggregateException)
-        {
-            // Already failing; the first error is the one to report.
-        }
-
-        if (first is not null)
-        {
-            ExceptionDispatchInfo.Capture(first).Throw();
-        }
+        IoThreads.ForEach(_replaces, FlushStaged);
     }
 
     private void FlushStaged(StagedReplace replace)
@@ -387,15 +369,42 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     {
         foreach (var replace in _replaces)
         {
+            if (replace.File.Target.Existing is { Kind: FileKind.RegularFile })
+            {
+                HoldReplacedFile(replace.File.Target.FullPath);
+            }
+
             replace.File.Publish(overwrite: true);
             Step($"rename {replace.Relative}");
         }
 
         foreach (var (fullPath, relative) in _deletes)
         {
+            HoldReplacedFile(fullPath);
             _platform.DeleteFile(fullPath);
             Step($"delete {relative}");
         }
+    }
+
+    /// <summary>
+    /// Keeps the file a rename or delete is about to drop open, so that its inode is freed at the close, not inside the
+    /// rename. On ext4 freeing a small file's inode took ≈ 2 ms under load, one after another: 100 replaced files made
+    /// the renames the longest step of a 100-file commit (≈ 200 ms of ≈ 300). Closed all at once at the end
+    /// (<see cref="ReleaseReplacedFiles"/>), the frees overlap: 30–80 ms for the 100 in the C floor.
+    /// </summary>
+    private void HoldReplacedFile(string path)
+    {
+        if (_replacedFiles.Count < MaxHeldReplacedFiles && _platform.KeepReplacedFileOpen(path) is { } handle)
+        {
+            _replacedFiles.Add(handle);
+        }
+    }
+
+    /// <summary>Closes the replaced and deleted files, all at once: each close frees an inode, and those frees overlap.</summary>
+    private void ReleaseReplacedFiles()
+    {
+        IoThreads.ForEach(_replacedFiles, handle => handle.Dispose());
+        _replacedFiles.Clear();
     }
 
     private void FlushTouchedDirectories()
@@ -405,16 +414,38 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
             return;
         }
 
-        var directories = new HashSet<string>(TransactionRoot.PathComparer);
+        // Each directory once, all at once: like the files' flushes, concurrent ones share the filesystem's commits.
+        var directories = new Dictionary<string, string>(TransactionRoot.PathComparer);
         foreach (var relative in _replaces.Select(r => r.Relative).Concat(_deletes.Select(d => d.Relative)))
         {
-            var directory = Path.GetDirectoryName(relative)!;
-            if (directories.Add(directory))
+            directories.TryAdd(Path.GetDirectoryName(relative)!, relative);
+        }
+
+        (Exception Error, string Path)? failure = null;
+        IoThreads.ForEach(directories.ToArray(), touched =>
+        {
+            var (directory, firstFile) = touched;
+            try
             {
-                // Everything is in place; the journal, still there, lets recovery flush again.
-                FlushAppliedDirectory(Path.Join(_root.FullPath, directory), Path.Join(_root.FullPath, relative));
-                Step($"directory fsync {(directory.Length == 0 ? "." : directory)}");
+                _platform.FlushDirectory(Path.Join(_root.FullPath, directory));
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                lock (directories)
+                {
+                    failure ??= (e, Path.Join(_root.FullPath, firstFile));
+                }
+
+                return;
+            }
+
+            Step($"directory fsync {(directory.Length == 0 ? "." : directory)}");
+        });
+
+        if (failure is { } failed)
+        {
+            // Everything is in place; the journal, still there, lets recovery flush again.
+            throw DurabilityNotConfirmed(failed.Error, failed.Path);
         }
     }
 
@@ -446,15 +477,20 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _journal?.Dispose();
-            _state = State.Committed;
-            if (_options.Logger is { } logger)
-            {
-                Log.DirectoryFlushFailed(logger, e, pathForError);
-            }
-
-            throw new DurabilityNotConfirmedException(pathForError, e);
+            throw DurabilityNotConfirmed(e, pathForError);
         }
+    }
+
+    private DurabilityNotConfirmedException DurabilityNotConfirmed(Exception error, string pathForError)
+    {
+        _journal?.Dispose();
+        _state = State.Committed;
+        if (_options.Logger is { } logger)
+        {
+            Log.DirectoryFlushFailed(logger, error, pathForError);
+        }
+
+        return new DurabilityNotConfirmedException(pathForError, error);
     }
 
     private bool FlushesDirectories => _options.Durability == Durability.Full && (_options.Mutation & CommitMutation.SkipDirectoryFlush) == 0;

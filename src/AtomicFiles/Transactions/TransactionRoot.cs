@@ -22,6 +22,12 @@ internal sealed class TransactionRoot
     private readonly string _givenPath;
     private readonly ulong _device;
 
+    // Directory → its real path, for the directories already confined. A transaction typically stages many files in
+    // few directories; resolving each file's directory again took one readlink per path component and a statx
+    // (≈ 10 syscalls a file here). The check guards against mistakes, not against a concurrent attacker: it was
+    // never atomic with the rename at commit, so checking a directory once per transaction is as strong.
+    private readonly Dictionary<string, string> _confinedDirectories = new(PathComparer);
+
     private TransactionRoot(string givenPath, string fullPath, ulong device)
     {
         _givenPath = givenPath;
@@ -87,6 +93,24 @@ internal sealed class TransactionRoot
     /// <exception cref="IOException">The directory is on another filesystem (a mount point inside the root).</exception>
     internal string Confine(string path, string directory, string fileName)
     {
+        if (!_confinedDirectories.TryGetValue(directory, out var realDirectory))
+        {
+            realDirectory = ConfineDirectory(path, directory);
+            _confinedDirectories.Add(directory, realDirectory);
+        }
+
+        var relative = Path.GetRelativePath(FullPath, Path.Join(realDirectory, fileName));
+        if (PathComparer.Equals(relative, JournalFileName) || PathComparer.Equals(relative, LockFileName))
+        {
+            throw new ArgumentException($"'{path}' is the transaction's own {(relative == LockFileName ? "lock" : "journal")} file; a transaction cannot write or delete it.", nameof(path));
+        }
+
+        return relative;
+    }
+
+    /// <summary>The real path of <paramref name="directory"/>, checked to lie inside the root and on its filesystem.</summary>
+    private string ConfineDirectory(string path, string directory)
+    {
         var realDirectory = RealPath.OfDirectory(directory);
         if (!IsInsideOrSame(realDirectory, FullPath))
         {
@@ -103,13 +127,7 @@ internal sealed class TransactionRoot
                 + "its rename could not be atomic with the others.");
         }
 
-        var relative = Path.GetRelativePath(FullPath, Path.Join(realDirectory, fileName));
-        if (PathComparer.Equals(relative, JournalFileName) || PathComparer.Equals(relative, LockFileName))
-        {
-            throw new ArgumentException($"'{path}' is the transaction's own {(relative == LockFileName ? "lock" : "journal")} file; a transaction cannot write or delete it.", nameof(path));
-        }
-
-        return relative;
+        return realDirectory;
     }
 
     /// <summary>
