@@ -31,7 +31,9 @@ namespace AtomicFiles.Platform.Unix;
 /// struct flock layout), and Linux where the filesystem or kernel refuses OFD locks (EINVAL: kernels before 3.15, some
 /// FUSE filesystems). Writer and sweep decide by the same platform and the same filesystem's answer, so on any one
 /// file they meet in the same table; a sweep that used a different one than the writer would not see it and could
-/// remove a live writer's temp. On flock a sweep's exclusive probe can still refuse a reader for an instant.
+/// remove a live writer's temp (failing its commit; the target stays as it was). That is why a 32-bit and a 64-bit
+/// process must not share a directory on Linux. On flock a sweep's exclusive probe can still refuse a reader for an
+/// instant.
 /// </para>
 /// </remarks>
 internal static class LivenessLock
@@ -110,7 +112,12 @@ internal static class LivenessLock
         }
 
         var flockErrno = FlockRetryingEintr(handle, Sys.LOCK_EX | Sys.LOCK_NB);
-        return flockErrno == 0 || (flockErrno == Errno.EWOULDBLOCK ? false : throw UnixErrors.ToException(flockErrno, "Locking the temp file", path));
+        if (flockErrno == 0)
+        {
+            return true;
+        }
+
+        return flockErrno == Errno.EWOULDBLOCK ? false : throw UnixErrors.ToException(flockErrno, "Locking the temp file", path);
     }
 
     /// <summary>Whether another open file description holds any lock on the file (ours never conflicts with us).</summary>
