@@ -106,8 +106,9 @@ public static class TransactionFileSet
     }
 
     /// <summary>
-    /// Reads a file even while a live writer holds flock(LOCK_EX) on it, as every staged temp has: .NET's own
-    /// File.ReadAllBytes takes a shared flock and would fail. Unix only.
+    /// Reads a file without taking a lock: .NET's own File.ReadAllBytes takes a shared flock, which an exclusive flock
+    /// a live process holds on a file in the tree (a liveness-lock probe on macOS, an Update sidecar) would refuse.
+    /// Unix only.
     /// </summary>
     private static byte[] ReadIgnoringLocks(string path)
     {

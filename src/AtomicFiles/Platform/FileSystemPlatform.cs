@@ -13,10 +13,9 @@ internal abstract class FileSystemPlatform
         : new Unix.UnixFileSystem();
 
     /// <summary>
-    /// Lets go of what the writer holds on its temp before the rename publishes it. Otherwise the writer's
-    /// lifetime lock would move with the file and briefly refuse readers of the published file (on Unix .NET's
-    /// FileShare.Read is flock(LOCK_SH), which an exclusive flock refuses), and Windows cannot rename a file
-    /// open without FILE_SHARE_DELETE.
+    /// Lets go of what the writer holds on its temp before the rename publishes it, where holding it would get in the
+    /// way: Windows cannot rename a file open without FILE_SHARE_DELETE. Unix keeps its lock to the close, as one no
+    /// reader of the published file meets (see <c>Unix.LivenessLock</c>).
     /// </summary>
     internal abstract void ReleaseBeforeRename(SafeFileHandle handle, string tempPath);
 

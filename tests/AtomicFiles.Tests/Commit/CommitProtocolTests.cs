@@ -1,3 +1,4 @@
+using AtomicFiles.Platform;
 using AtomicFiles.Tests.Support;
 
 namespace AtomicFiles.Tests.Commit;
@@ -18,8 +19,22 @@ public sealed class CommitProtocolTests : IDisposable
         var log = StraceLog.Run(["write", path], stdin: "new content");
 
         log.Result.ExitCode.Should().Be(0, log.Result.StandardError);
-        log.StepsFor(path).Should().Equal("create-temp", "write", "fsync-temp", "rename", "close-temp", "fsync-dir");
+        log.StepsFor(path).Should().Equal("create-temp", "lock-temp", "share-lock", "write", "fsync-temp", "rename", "close-temp", "fsync-dir");
         File.ReadAllText(path).Should().Be("new content");
+    }
+
+    [RequiresFact(Requirement.Linux | Requirement.Strace)]
+    public void Recover_ProbesATempWithOpenFileDescriptionLocks_NeverWithAFlockReadersMeet()
+    {
+        // The probe is shared (the temp is readable), then asks whether anyone else holds a lock: no one does.
+        var temp = _dir.File(TempFileName.For("a.txt"));
+        File.WriteAllText(temp, "left by a dead writer");
+
+        var log = StraceLog.Run(["recover", _dir.Path]);
+
+        log.Result.ExitCode.Should().Be(0, log.Result.StandardError);
+        log.LockCallsOn(temp).Should().Equal("fcntl F_OFD_SETLK F_RDLCK", "fcntl F_OFD_GETLK F_UNLCK", "unlink");
+        _dir.Entries().Should().BeEmpty();
     }
 
     [RequiresFact(Requirement.Linux | Requirement.Strace)]
@@ -30,7 +45,7 @@ public sealed class CommitProtocolTests : IDisposable
         var log = StraceLog.Run(["write", "--durability", "none", path], stdin: "x");
 
         log.Result.ExitCode.Should().Be(0, log.Result.StandardError);
-        log.StepsFor(path).Should().Equal("create-temp", "write", "rename", "close-temp");
+        log.StepsFor(path).Should().Equal("create-temp", "lock-temp", "share-lock", "write", "rename", "close-temp");
     }
 
     [RequiresFact(Requirement.Linux | Requirement.Strace)]
@@ -40,7 +55,7 @@ public sealed class CommitProtocolTests : IDisposable
 
         var log = StraceLog.Run(["write", "--durability", "fileonly", path], stdin: "x");
 
-        log.StepsFor(path).Should().Equal("create-temp", "write", "fsync-temp", "rename", "close-temp");
+        log.StepsFor(path).Should().Equal("create-temp", "lock-temp", "share-lock", "write", "fsync-temp", "rename", "close-temp");
     }
 
     [RequiresFact(Requirement.Linux | Requirement.Strace)]
@@ -54,7 +69,7 @@ public sealed class CommitProtocolTests : IDisposable
 
         log.Result.ExitCode.Should().Be(1);
         log.Result.StandardError.Should().Contain("Is a directory");
-        log.StepsFor(path).Should().Equal("create-temp", "close-temp", "unlink-temp");
+        log.StepsFor(path).Should().Equal("create-temp", "lock-temp", "share-lock", "close-temp", "unlink-temp");
         File.ReadAllText(path).Should().Be("old");
         _dir.Entries().Should().Equal("a.txt");
     }
@@ -69,7 +84,7 @@ public sealed class CommitProtocolTests : IDisposable
 
         log.Result.ExitCode.Should().Be(1);
         log.Result.StandardError.Should().Contain("Input/output error").And.Contain(".tmp");
-        log.StepsFor(path).Should().Equal("create-temp", "write", "fsync-temp", "close-temp", "unlink-temp");
+        log.StepsFor(path).Should().Equal("create-temp", "lock-temp", "share-lock", "write", "fsync-temp", "close-temp", "unlink-temp");
         File.ReadAllText(path).Should().Be("old");
         _dir.Entries().Should().Equal("a.txt");
     }
@@ -84,7 +99,7 @@ public sealed class CommitProtocolTests : IDisposable
 
         log.Result.ExitCode.Should().Be(1);
         log.Result.StandardError.Should().Contain("is in place").And.Contain("power cut").And.Contain("Input/output error");
-        log.StepsFor(path).Should().Equal("create-temp", "write", "fsync-temp", "rename", "close-temp", "fsync-dir");
+        log.StepsFor(path).Should().Equal("create-temp", "lock-temp", "share-lock", "write", "fsync-temp", "rename", "close-temp", "fsync-dir");
         File.ReadAllText(path).Should().Be("new");
         _dir.Entries().Should().Equal("a.txt");
     }

@@ -33,7 +33,7 @@ public sealed class LargeReplaceTests : IDisposable
 
         log.Result.ExitCode.Should().Be(0, log.Result.StandardError);
         log.StepsFor(path).Should().Equal(
-            "create-temp", "write", "fsync-temp", "hold-replaced", "rename", "close-temp", "fsync-dir", "close-replaced");
+            "create-temp", "lock-temp", "share-lock", "write", "fsync-temp", "hold-replaced", "rename", "close-temp", "fsync-dir", "close-replaced");
         File.ReadAllBytes(path).AsSpan().SequenceEqual(content).Should().BeTrue("the new content must be published whole");
         _dir.Entries().Should().Equal("big.bin");
     }
@@ -48,7 +48,7 @@ public sealed class LargeReplaceTests : IDisposable
         var log = StraceLog.Run(["write", path], shellStdin: input);
 
         log.Result.ExitCode.Should().Be(0, log.Result.StandardError);
-        log.StepsFor(path).Should().Equal("create-temp", "write", "fsync-temp", "rename", "close-temp", "fsync-dir");
+        log.StepsFor(path).Should().Equal("create-temp", "lock-temp", "share-lock", "write", "fsync-temp", "rename", "close-temp", "fsync-dir");
     }
 
     [RequiresFact(Requirement.Linux | Requirement.Strace)]
@@ -60,7 +60,7 @@ public sealed class LargeReplaceTests : IDisposable
         var log = StraceLog.Run(["write", path], stdin: "small");
 
         log.Result.ExitCode.Should().Be(0, log.Result.StandardError);
-        log.StepsFor(path).Should().Equal("create-temp", "write", "fsync-temp", "rename", "close-temp", "fsync-dir");
+        log.StepsFor(path).Should().Equal("create-temp", "lock-temp", "share-lock", "write", "fsync-temp", "rename", "close-temp", "fsync-dir");
         File.ReadAllText(path).Should().Be("small");
     }
 }

@@ -8,7 +8,7 @@ namespace AtomicFiles.Tests.Support;
 /// </summary>
 internal sealed partial class StraceLog
 {
-    private const string TracedCalls = "trace=openat,open,write,pwrite64,fsync,fdatasync,rename,renameat,renameat2,link,unlink,close";
+    private const string TracedCalls = "trace=openat,open,fcntl,flock,write,pwrite64,fsync,fdatasync,rename,renameat,renameat2,link,unlink,close";
 
     private StraceLog(IReadOnlyList<string> calls, ToolProcess.Result result)
     {
@@ -49,9 +49,10 @@ internal sealed partial class StraceLog
     }
 
     /// <summary>
-    /// The protocol steps touching <paramref name="targetPath"/> and its temp: create-temp, write, fsync-temp, rename,
-    /// fsync-dir, unlink-temp, close-temp, and hold-replaced / close-replaced (the replaced file opened to outlive the
-    /// rename) — consecutive writes folded into one.
+    /// The protocol steps touching <paramref name="targetPath"/> and its temp: create-temp, lock-temp (the liveness
+    /// lock's exclusive OFD claim), share-lock (its downgrade to shared), flock-temp (any flock on the temp: the lock
+    /// readers would meet), write, fsync-temp, rename, fsync-dir, unlink-temp, close-temp, and hold-replaced /
+    /// close-replaced (the replaced file opened to outlive the rename) — consecutive writes folded into one.
     /// </summary>
     internal IReadOnlyList<string> StepsFor(string targetPath)
     {
@@ -75,6 +76,9 @@ internal sealed partial class StraceLog
                 "openat" or "open" when tempPattern.IsMatch(args) && args.Contains("O_CREAT") => Remember(ref tempFd, result, "create-temp"),
                 "openat" or "open" when args.Contains($"\"{directory}\"") && args.Contains("O_DIRECTORY") => Remember(ref dirFd, result, null),
                 "openat" or "open" when args.Contains($"\"{targetPath}\"") && !args.Contains("O_CREAT") => Remember(ref replacedFd, result, "hold-replaced"),
+                "fcntl" when firstArg == tempFd && args.Contains("F_OFD_SETLKW,") && args.Contains("l_type=F_WRLCK") => "lock-temp",
+                "fcntl" when firstArg == tempFd && args.Contains("F_OFD_SETLK,") && args.Contains("l_type=F_RDLCK") => "share-lock",
+                "flock" when firstArg == tempFd => "flock-temp",
                 "write" or "pwrite64" when firstArg == tempFd => "write",
                 "fsync" or "fdatasync" when firstArg == tempFd => "fsync-temp",
                 "fsync" or "fdatasync" when firstArg == dirFd => "fsync-dir",
@@ -92,6 +96,48 @@ internal sealed partial class StraceLog
         }
 
         return steps;
+    }
+
+    /// <summary>
+    /// What was done to the file at <paramref name="path"/> through descriptors opened by its name: each lock call as
+    /// "fcntl COMMAND TYPE" (the type as the kernel returned it) or "flock OPERATION", and "unlink" for its removal.
+    /// </summary>
+    internal IReadOnlyList<string> LockCallsOn(string path)
+    {
+        var calls = new List<string>();
+        string? fd = null;
+        foreach (var call in Calls)
+        {
+            if (CallLine().Match(call) is not { Success: true } parsed)
+            {
+                continue;
+            }
+
+            var (name, args, result) = (parsed.Groups[1].Value, parsed.Groups[2].Value, parsed.Groups[3].Value);
+            var parts = args.Split(", ");
+            var named = args.Contains($"\"{path}\"", StringComparison.Ordinal);
+            var onFd = fd is not null && parts[0] == fd;
+            switch (name)
+            {
+                case "openat" or "open" when named:
+                    Remember(ref fd, result, null);
+                    break;
+                case "fcntl" when onFd:
+                    calls.Add($"fcntl {parts[1]} {LockType().Match(args).Groups[1].Value}");
+                    break;
+                case "flock" when onFd:
+                    calls.Add($"flock {parts[1]}");
+                    break;
+                case "close" when onFd:
+                    Forget(ref fd, null);
+                    break;
+                case "unlink" when named:
+                    calls.Add("unlink");
+                    break;
+            }
+        }
+
+        return calls;
     }
 
     private static string? Remember(ref string? fd, string result, string? step)
@@ -142,6 +188,9 @@ internal sealed partial class StraceLog
 
     [GeneratedRegex(@"^(\w+)\((.*)\)\s+=\s+(\S+)")]
     private static partial Regex CallLine();
+
+    [GeneratedRegex(@"l_type=(\w+)")]
+    private static partial Regex LockType();
 
     [GeneratedRegex(@"^(\d+)\s+(.*)$")]
     private static partial Regex PidLine();

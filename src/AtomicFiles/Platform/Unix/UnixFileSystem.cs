@@ -15,9 +15,9 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     // Set once renameat2 turns out to be missing (old glibc, musl) or unsupported by the filesystem.
     private static volatile bool s_renameNoReplaceUnavailable = !OperatingSystem.IsLinux();
 
-    // Nothing to release: the liveness lock is shared (see LockForLifetime), so the instant the published file still
-    // carries it refuses no reader, and keeping it until the close leaves a concurrent Recover no window to sweep a
-    // temp whose writer is about to rename it.
+    // Nothing to release: the liveness lock is one readers never meet (see LivenessLock), so the instant the published
+    // file still carries it refuses no reader, and keeping it until the close leaves a concurrent Recover no window to
+    // sweep a temp whose writer is about to rename it.
     internal override void ReleaseBeforeRename(SafeFileHandle handle, string tempPath)
     {
     }
@@ -66,7 +66,9 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     {
         var preserve = options.PreserveMetadata && replaced is { Kind: FileKind.RegularFile };
         var mode = preserve ? replaced!.Value.Mode : options.UnixCreateMode is { } m ? (uint)m : DefaultCreateMode;
-        var flags = OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
+        // Read-write, though the writer only writes: the shared OFD lock needs a readable descriptor. Creating the file
+        // grants both whatever its mode says, so a read-only or write-only final mode still works.
+        var flags = OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
 
         var fd = OpenRetryingEintr(tempPath, flags, mode);
         if (fd < 0)
@@ -84,7 +86,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         var handle = new SafeFileHandle(fd, ownsHandle: true);
         try
         {
-            LockForLifetime(handle, tempPath);
+            var lockKind = LivenessLock.LockNewTemp(handle, tempPath);
             var created = UnixFileStatus.Get(handle, tempPath);
             if (created.LinkCount == 0)
             {
@@ -93,6 +95,9 @@ internal sealed class UnixFileSystem : FileSystemPlatform
                 DeleteFile(tempPath);
                 return null;
             }
+
+            // Ours now: a sweep from here on sees the lock. Shared for the rest of the writer's life.
+            LivenessLock.Share(handle, lockKind, tempPath);
 
             if (preserve)
             {
@@ -184,10 +189,12 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         // Non-blocking, so a FIFO planted under a temp name cannot hang recovery; no-follow, so a link is never chased.
         var flags = OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC | OpenFlags.O_NONBLOCK;
         var fd = OpenRetryingEintr(tempPath, OpenFlags.O_RDONLY | flags);
+        var readable = true;
         if (fd < 0 && UnixErrors.LastErrno == Errno.EACCES)
         {
-            // A temp keeps its target's mode, which may be write-only; flock works on a descriptor of either kind.
+            // A temp keeps its target's mode, which may be write-only; the probe works on a descriptor of either kind.
             fd = OpenRetryingEintr(tempPath, OpenFlags.O_WRONLY | flags);
+            readable = false;
         }
 
         if (fd < 0)
@@ -199,7 +206,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         }
 
         using var handle = new SafeFileHandle(fd, ownsHandle: true);
-        if (!TryLockNow(handle, tempPath))
+        if (!LivenessLock.TryLockAlone(handle, readable, tempPath))
         {
             return TempFileState.InUse;
         }
@@ -286,50 +293,6 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         {
             throw UnixErrors.ToException(UnixErrors.LastErrno, "Flushing to disk", path);
         }
-    }
-
-    /// <summary>
-    /// A shared flock held until the handle closes: the sign recovery looks for that a writer is alive (recovery asks
-    /// for an exclusive lock, which any holder refuses). The kernel drops it when the process dies, so a killed
-    /// writer's temp becomes sweepable at once.
-    /// </summary>
-    /// <remarks>
-    /// Shared, not exclusive, because the lock rides along with the inode through the rename: for the instant between
-    /// the rename and the close, the published file carries it, and .NET readers (File.ReadAllBytes and every
-    /// FileShare.Read open take flock(LOCK_SH|LOCK_NB)) would fail with "used by another process" on an exclusive one.
-    /// The torture demo hit exactly that.
-    /// </remarks>
-    private static void LockForLifetime(SafeFileHandle handle, string path)
-    {
-        if (FlockRetryingEintr(handle, Sys.LOCK_SH) != 0)
-        {
-            throw UnixErrors.ToException(UnixErrors.LastErrno, "Locking the temp file", path);
-        }
-    }
-
-    /// <summary>flock(LOCK_EX|LOCK_NB): false if another open file description holds a lock on it (a live writer).</summary>
-    private static bool TryLockNow(SafeFileHandle handle, string path)
-    {
-        if (FlockRetryingEintr(handle, Sys.LOCK_EX | Sys.LOCK_NB) == 0)
-        {
-            return true;
-        }
-
-        var errno = UnixErrors.LastErrno;
-        return errno == Errno.EWOULDBLOCK ? false : throw UnixErrors.ToException(errno, "Locking the temp file", path);
-    }
-
-    private static int FlockRetryingEintr(SafeFileHandle handle, int operation)
-    {
-        using var lease = new FileDescriptorLease(handle);
-        int result;
-        do
-        {
-            result = Sys.Flock(lease.Fd, operation);
-        }
-        while (result != 0 && UnixErrors.LastErrno == Errno.EINTR);
-
-        return result;
     }
 
     private static int OpenRetryingEintr(string path, int flags, uint mode = 0)

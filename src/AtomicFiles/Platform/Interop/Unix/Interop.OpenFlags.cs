@@ -12,6 +12,7 @@ internal static partial class Interop
     {
         internal const int O_RDONLY = 0;
         internal const int O_WRONLY = 1;
+        internal const int O_RDWR = 2;
 
         internal static readonly int O_CREAT;
         internal static readonly int O_EXCL;
