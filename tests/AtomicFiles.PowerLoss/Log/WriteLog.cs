@@ -1,0 +1,72 @@
+using System.Buffers.Binary;
+
+namespace AtomicFiles.PowerLoss.Log;
+
+/// <summary>
+/// Reads a dm-log-writes log as QEMU's blklogwrites writes it: sector 0 is the super block (magic, version,
+/// nr_entries, sector size); then each entry is one sector holding {sector, nr_sectors, flags, data_len} (little
+/// endian u64s) followed by nr_sectors sectors of data (written-zeroes requests log their zeroes too; discards and
+/// flushes carry none). Sector numbers are in units of the log's sector size.
+/// </summary>
+public sealed class WriteLog
+{
+    private const ulong Magic = 0x6a736677737268;
+
+    private WriteLog(string path, int sectorSize, IReadOnlyList<WriteLogEntry> entries)
+    {
+        Path = path;
+        SectorSize = sectorSize;
+        Entries = entries;
+    }
+
+    public string Path { get; }
+
+    public int SectorSize { get; }
+
+    public IReadOnlyList<WriteLogEntry> Entries { get; }
+
+    /// <summary>
+    /// Parses every complete entry. The super block's nr_entries is only rewritten on a flush, so the entries after
+    /// the last flush are found by walking to the end of the file rather than trusted from it.
+    /// </summary>
+    public static WriteLog Read(string path)
+    {
+        using var handle = File.OpenHandle(path);
+        var length = RandomAccess.GetLength(handle);
+        var super = new byte[32];
+        if (length < super.Length || RandomAccess.Read(handle, super, 0) != super.Length ||
+            BinaryPrimitives.ReadUInt64LittleEndian(super) != Magic)
+        {
+            throw new InvalidDataException($"{path} is not a dm-log-writes log (no super block).");
+        }
+
+        var sectorSize = (int)BinaryPrimitives.ReadUInt32LittleEndian(super.AsSpan(24));
+        if (sectorSize < 512 || (sectorSize & (sectorSize - 1)) != 0)
+        {
+            throw new InvalidDataException($"{path}: sector size {sectorSize} is not a power of two ≥ 512.");
+        }
+
+        var entries = new List<WriteLogEntry>();
+        var header = new byte[32];
+        long offset = sectorSize;
+        while (offset + sectorSize <= length && RandomAccess.Read(handle, header, offset) == header.Length)
+        {
+            var sector = (long)BinaryPrimitives.ReadUInt64LittleEndian(header);
+            var sectors = (long)BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(8));
+            var flags = (WriteLogEntryKind)BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(16));
+            var dataLength = (flags & WriteLogEntryKind.Discard) != 0 ? 0 : sectors * sectorSize;
+            if (offset + sectorSize + dataLength > length)
+            {
+                break; // an entry still being written when the file was read (a marker count taken mid-run)
+            }
+
+            entries.Add(new WriteLogEntry(entries.Count, sector * sectorSize, sectors * sectorSize, flags, offset + sectorSize));
+            offset += sectorSize + dataLength;
+        }
+
+        return new WriteLog(path, sectorSize, entries);
+    }
+
+    /// <summary>How many complete entries the log holds now: the position a marker records.</summary>
+    public static int CountEntries(string path) => Read(path).Entries.Count;
+}
