@@ -10,7 +10,7 @@ namespace AtomicFiles.PowerLoss.Log;
 /// </summary>
 public sealed class WriteLog
 {
-    private const ulong Magic = 0x6a736677737268;
+    private const ulong Magic = 0x6a736677736872;
 
     private WriteLog(string path, int sectorSize, IReadOnlyList<WriteLogEntry> entries)
     {
@@ -29,18 +29,24 @@ public sealed class WriteLog
     /// Parses every complete entry. The super block's nr_entries is only rewritten on a flush, so the entries after
     /// the last flush are found by walking to the end of the file rather than trusted from it.
     /// </summary>
-    public static WriteLog Read(string path)
+    /// <param name="path">The log file.</param>
+    /// <param name="sectorSizeBeforeFirstFlush">
+    /// blklogwrites writes the super block on the first flush only: a log read earlier (a marker taken before any
+    /// flush) has none yet, and is read with this sector size (the recorder's log-sector-size). Zero: require it.
+    /// </param>
+    public static WriteLog Read(string path, int sectorSizeBeforeFirstFlush = 0)
     {
         using var handle = File.OpenHandle(path);
         var length = RandomAccess.GetLength(handle);
         var super = new byte[32];
-        if (length < super.Length || RandomAccess.Read(handle, super, 0) != super.Length ||
-            BinaryPrimitives.ReadUInt64LittleEndian(super) != Magic)
+        var hasSuper = length >= super.Length && RandomAccess.Read(handle, super, 0) == super.Length &&
+                       BinaryPrimitives.ReadUInt64LittleEndian(super) == Magic;
+        if (!hasSuper && sectorSizeBeforeFirstFlush == 0)
         {
             throw new InvalidDataException($"{path} is not a dm-log-writes log (no super block).");
         }
 
-        var sectorSize = (int)BinaryPrimitives.ReadUInt32LittleEndian(super.AsSpan(24));
+        var sectorSize = hasSuper ? (int)BinaryPrimitives.ReadUInt32LittleEndian(super.AsSpan(24)) : sectorSizeBeforeFirstFlush;
         if (sectorSize < 512 || (sectorSize & (sectorSize - 1)) != 0)
         {
             throw new InvalidDataException($"{path}: sector size {sectorSize} is not a power of two ≥ 512.");
@@ -68,5 +74,5 @@ public sealed class WriteLog
     }
 
     /// <summary>How many complete entries the log holds now: the position a marker records.</summary>
-    public static int CountEntries(string path) => Read(path).Entries.Count;
+    public static int CountEntries(string path, int sectorSizeBeforeFirstFlush) => Read(path, sectorSizeBeforeFirstFlush).Entries.Count;
 }

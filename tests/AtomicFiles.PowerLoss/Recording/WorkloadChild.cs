@@ -12,15 +12,22 @@ public static class WorkloadChild
 {
     public const string Verb = "--power-loss-workload";
 
-    /// <summary>Arguments: ROOT then TYPE VARIANT pairs (assembly-qualified scenario type names).</summary>
+    /// <summary>
+    /// Arguments: ROOT, the background fsync interval in milliseconds (0: none), then TYPE VARIANT pairs
+    /// (assembly-qualified scenario type names).
+    /// </summary>
     public static int Run(IReadOnlyList<string> args)
     {
         var root = args[0];
-        for (var i = 0; 1 + (2 * i) < args.Count; i++)
+        var interval = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
+        using (interval > 0 ? new BackgroundFsyncs(Path.Join(root, "neighbour"), TimeSpan.FromMilliseconds(interval)) : null)
         {
-            var type = Type.GetType(args[1 + (2 * i)], throwOnError: true)!;
-            var scenario = (PowerLossScenario)Activator.CreateInstance(type, args[2 + (2 * i)])!;
-            scenario.Workload(Path.Join(root, ScenarioDirectory(i)), new Markers(ScenarioDirectory(i)));
+            for (var i = 0; 2 + (2 * i) < args.Count; i++)
+            {
+                var type = Type.GetType(args[2 + (2 * i)], throwOnError: true)!;
+                var scenario = (PowerLossScenario)Activator.CreateInstance(type, args[3 + (2 * i)])!;
+                scenario.Workload(Path.Join(root, ScenarioDirectory(i)), new Markers(ScenarioDirectory(i)));
+            }
         }
 
         Console.Out.WriteLine("DONE");

@@ -11,7 +11,7 @@ public static class WorkloadProcess
     /// the log position to record (the number of complete entries), read while the child is blocked.
     /// </summary>
     public static IReadOnlyDictionary<string, int> Run(
-        WorkloadLauncher launcher, string root, IReadOnlyList<PowerLossScenario> scenarios, Func<int> position)
+        WorkloadLauncher launcher, string root, IReadOnlyList<PowerLossScenario> scenarios, TimeSpan backgroundFsyncInterval, Func<int> position)
     {
         var start = new ProcessStartInfo(launcher.Program)
         {
@@ -20,6 +20,7 @@ public static class WorkloadProcess
             RedirectStandardError = true,
         };
         foreach (var arg in launcher.Arguments.Append(WorkloadChild.Verb).Append(root)
+                     .Append(((int)backgroundFsyncInterval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture))
                      .Concat(scenarios.SelectMany(s => new[] { s.GetType().AssemblyQualifiedName!, s.Variant })))
         {
             start.ArgumentList.Add(arg);

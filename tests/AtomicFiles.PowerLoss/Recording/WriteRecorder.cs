@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AtomicFiles.PowerLoss.Devices;
 using AtomicFiles.PowerLoss.Interop;
+using AtomicFiles.PowerLoss.Log;
 using AtomicFiles.PowerLoss.Running;
 
 namespace AtomicFiles.PowerLoss.Recording;
@@ -26,8 +27,14 @@ public sealed class WriteRecorder : IDisposable
     /// <summary>The FUSE-exported file: attach it to a loop device; everything written through it is logged.</summary>
     public string ExportPath { get; }
 
+    /// <summary>The log's sector size (log-sector-size): also the granularity of the entries' sector numbers.</summary>
+    public const int LogSectorSize = 512;
+
     /// <summary>The dm-log-writes log (readable while recording, for markers).</summary>
     public string LogPath { get; }
+
+    /// <summary>How many complete entries the log holds now: the position a marker records.</summary>
+    public int CountEntries() => WriteLog.CountEntries(LogPath, LogSectorSize);
 
     public static WriteRecorder Start(string diskImage, string logPath, string exportPath)
     {
@@ -43,7 +50,7 @@ public sealed class WriteRecorder : IDisposable
                  {
                      "--blockdev", $"driver=file,node-name=disk,filename={diskImage}",
                      "--blockdev", $"driver=file,node-name=log,filename={logPath}",
-                     "--blockdev", "driver=blklogwrites,node-name=logged,file=disk,log=log,log-sector-size=512,log-append=off",
+                     "--blockdev", $"driver=blklogwrites,node-name=logged,file=disk,log=log,log-sector-size={LogSectorSize},log-append=off",
                      "--export", $"type=fuse,id=export,node-name=logged,mountpoint={exportPath},writable=on",
                  })
         {

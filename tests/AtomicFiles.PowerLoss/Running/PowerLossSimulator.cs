@@ -20,6 +20,9 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
     /// <summary>Workers, each with its own loop device and mount point: the machine has 2 cores.</summary>
     public int Workers { get; init; } = 2;
 
+    /// <summary>How often a neighbouring application fsyncs beside the workload (<see cref="BackgroundFsyncs"/>); zero: never.</summary>
+    public TimeSpan BackgroundFsyncInterval { get; init; } = TimeSpan.FromMilliseconds(5);
+
     public PowerLossResult Run(FileSystemKind fs, IReadOnlyList<PowerLossScenario> scenarios, int targetStates, int seed)
     {
         var dir = Path.Join(scratch.Path, $"run{Interlocked.Increment(ref _runs)}-{fs.Name.Replace(' ', '-').Replace('=', '-')}");
@@ -42,7 +45,27 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
         }
         finally
         {
+            KeepForInvestigation(dir, fs);
             Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// With ATOMICFILES_POWERLOSS_KEEP=DIR set, the base image and the log of each run are copied there, so a state
+    /// can be rebuilt and mounted by hand (base + the entries CrashState lists).
+    /// </summary>
+    private static void KeepForInvestigation(string dir, FileSystemKind fs)
+    {
+        if (Environment.GetEnvironmentVariable("ATOMICFILES_POWERLOSS_KEEP") is { Length: > 0 } keep)
+        {
+            var into = Path.Join(keep, Path.GetFileName(dir));
+            Directory.CreateDirectory(into);
+            foreach (var file in new[] { "base.img", "rec.log" }.Select(f => Path.Join(dir, f)).Where(File.Exists))
+            {
+                Command.Run("cp", "--sparse=always", file, Path.Join(into, Path.GetFileName(file)));
+            }
+
+            File.WriteAllText(Path.Join(into, "filesystem.txt"), $"{fs.Type} {fs.MountOptions}\n");
         }
     }
 
@@ -65,19 +88,48 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
         }
     }
 
-    /// <summary>Runs the workload on a clone of the base under the recorder; returns the markers' log positions.</summary>
+    /// <summary>
+    /// Runs the workload on a clone of the base under the recorder; returns the markers' log positions. Then checks the
+    /// recording itself: the base plus every logged write must equal the disk the kernel wrote, or the states built from
+    /// the log would not be states of this disk.
+    /// </summary>
     private IReadOnlyDictionary<string, int> Record(FileSystemKind fs, IReadOnlyList<PowerLossScenario> scenarios, string baseImage, string dir)
     {
         var disk = Path.Join(dir, "rec.img");
         Reflink.Clone(baseImage, disk);
         try
         {
-            using var recorder = WriteRecorder.Start(disk, Path.Join(dir, "rec.log"), Path.Join(dir, "rec.export"));
-            using var loop = LoopDevice.Attach(recorder.ExportPath, directIo: true);
-            using var mount = Mount.Create(loop.Path, Path.Join(dir, "rec"), fs.Type, fs.MountOptions);
-            return WorkloadProcess.Run(launcher, mount.Target, scenarios, () => WriteLog.CountEntries(recorder.LogPath));
+            IReadOnlyDictionary<string, int> markers;
+            using (var recorder = WriteRecorder.Start(disk, Path.Join(dir, "rec.log"), Path.Join(dir, "rec.export")))
+            {
+                // Buffered, not direct I/O: with O_DIRECT, qemu-storage-daemon 7.2's FUSE export corrupted the data of
+                // concurrent large writes (on the disk and in the log alike). FUSE without writeback caching is
+                // write-through, so each write still reaches the recorder at once, and each flush (vfs_fsync) after
+                // the writes before it.
+                using var loop = LoopDevice.Attach(recorder.ExportPath, directIo: false);
+                using var mount = Mount.Create(loop.Path, Path.Join(dir, "rec"), fs.Type, fs.MountOptions);
+                markers = WorkloadProcess.Run(launcher, mount.Target, scenarios, BackgroundFsyncInterval, recorder.CountEntries);
 
-            // Disposal order — unmount (its writes are recorded too), detach, stop the daemon — is the using order reversed.
+                // Disposal order — unmount (its writes are recorded too), detach, stop the daemon — is the using order reversed.
+            }
+
+            var log = WriteLog.Read(Path.Join(dir, "rec.log"));
+            var replay = Path.Join(dir, "replay.img");
+            CrashImage.Build(baseImage, log, File.ReadAllBytes(log.Path), log.Entries.Where(e => e.IsWrite), replay);
+            try
+            {
+                if (CrashImage.FirstDifference(replay, disk) is { } offset)
+                {
+                    throw new InvalidOperationException(
+                        $"The recording is not faithful: base + log differs from the recorded disk at byte {offset} ({fs.Name}).");
+                }
+            }
+            finally
+            {
+                File.Delete(replay);
+            }
+
+            return markers;
         }
         finally
         {
@@ -125,17 +177,9 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
         CrashState state, IReadOnlyDictionary<string, int> markers, string image, string mountPoint, ConcurrentBag<Violation> violations)
     {
         var checks = new List<CrashCheck>();
-        Reflink.Clone(baseImage, image);
         try
         {
-            using (var handle = File.OpenHandle(image, FileMode.Open, FileAccess.Write))
-            {
-                foreach (var entry in state.AppliedEntries(log))
-                {
-                    RandomAccess.Write(handle, logBytes.AsSpan((int)entry.DataOffset, (int)entry.Length), entry.DiskOffset);
-                }
-            }
-
+            CrashImage.Build(baseImage, log, logBytes, state.AppliedEntries(log), image);
             using var loop = LoopDevice.Attach(image, directIo: false);
             Mount mount;
             try

@@ -1,0 +1,68 @@
+using AtomicFiles.PowerLoss.Scenarios;
+
+namespace AtomicFiles.CrashTests.PowerLoss.Scenarios;
+
+/// <summary>
+/// AtomicFile.CreateNew publishing a file that does not exist (absent or complete new, never anything else), and
+/// refusing one that does (which must never be modified in any crash state).
+/// </summary>
+public sealed class CreateNewScenario(string variant) : PowerLossScenario(variant)
+{
+    private const string Fresh = "fresh.bin";
+    private const string Existing = "existing.bin";
+
+    private static readonly byte[] ExistingContent = TestContent.Bytes(6000, 300);
+    private static readonly byte[] NewContent = TestContent.Bytes(10_000, 301);
+
+    public override void Setup(string directory) => File.WriteAllBytes(Path.Join(directory, Existing), ExistingContent);
+
+    public override void Workload(string directory, IWorkloadMarkers markers)
+    {
+        var options = LibraryVariant.Options(Variant);
+        try
+        {
+            using var refused = AtomicFile.CreateNew(Path.Join(directory, Existing), options);
+            refused.Write(NewContent);
+            refused.Commit();
+            throw new InvalidOperationException("CreateNew replaced an existing file.");
+        }
+        catch (IOException)
+        {
+            // expected: the target exists
+        }
+
+        using (var writer = AtomicFile.CreateNew(Path.Join(directory, Fresh), options))
+        {
+            writer.Write(NewContent);
+            writer.Commit();
+        }
+
+        markers.Mark("committed");
+    }
+
+    public override void Recover(string directory) => AtomicFile.Recover(directory);
+
+    public override void Check(string directory, CrashCheck check)
+    {
+        var existing = Path.Join(directory, Existing);
+        if (!File.Exists(existing) || !File.ReadAllBytes(existing).AsSpan().SequenceEqual(ExistingContent))
+        {
+            check.Fail(Invariant.CreateNewSafe, $"{Existing} was modified: {ContentChecks.Describe(File.Exists(existing) ? File.ReadAllBytes(existing) : null)}");
+        }
+
+        var fresh = Path.Join(directory, Fresh);
+        var content = File.Exists(fresh) ? File.ReadAllBytes(fresh) : null;
+        var version = content is null ? "old" : content.AsSpan().SequenceEqual(NewContent) ? "new" : "other";
+        check.Observe(fresh, version);
+        if (version == "other")
+        {
+            check.Fail(Invariant.CreateNewSafe, $"{Fresh} is {ContentChecks.Describe(content)}, neither absent nor complete new");
+        }
+        else if (version == "old" && LibraryVariant.PromisesDurability(Variant) && check.IsAfter("committed"))
+        {
+            check.Fail(Invariant.Durable, $"{Fresh} is absent after 'committed'");
+        }
+
+        ContentChecks.NoLeftovers(check, directory);
+    }
+}
