@@ -6,6 +6,7 @@ namespace AtomicFiles.PowerLoss.Running;
 /// <summary>Builds a disk image as a crash left it: a reflink clone of the base with the chosen logged writes applied.</summary>
 public static class CrashImage
 {
+    /// <summary>Clones <paramref name="baseImage"/> to <paramref name="image"/>, then writes <paramref name="entries"/> in order.</summary>
     public static void Build(string baseImage, WriteLog log, byte[] logBytes, IEnumerable<WriteLogEntry> entries, string image)
     {
         Reflink.Clone(baseImage, image);

@@ -142,6 +142,7 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
         IReadOnlyList<CrashState> states, IReadOnlyDictionary<string, int> markers, string dir)
     {
         var logBytes = File.ReadAllBytes(log.Path);
+        var checkpoints = new Checkpoints(baseImage, log, logBytes, dir);
         var queue = new ConcurrentQueue<CrashState>(states);
         var violations = new ConcurrentBag<Violation>();
         var prefixObservations = new ConcurrentBag<(int Scenario, int Prefix, string Label, IReadOnlyDictionary<string, string> Observed)>();
@@ -151,7 +152,7 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
             var mountPoint = Path.Join(dir, $"w{worker}");
             while (queue.TryDequeue(out var state))
             {
-                var checks = CheckState(fs, scenarios, baseImage, log, logBytes, state, markers, image, mountPoint, violations);
+                var checks = CheckState(fs, scenarios, checkpoints, log, logBytes, state, markers, image, mountPoint, violations);
                 if (state.PrefixLength is { } prefix)
                 {
                     for (var i = 0; i < checks.Count; i++)
@@ -173,13 +174,13 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
 
     /// <summary>Builds one crash image, mounts it, runs each scenario's Recover and Check; always unmounts and detaches.</summary>
     private static List<CrashCheck> CheckState(
-        FileSystemKind fs, IReadOnlyList<PowerLossScenario> scenarios, string baseImage, WriteLog log, byte[] logBytes,
+        FileSystemKind fs, IReadOnlyList<PowerLossScenario> scenarios, Checkpoints checkpoints, WriteLog log, byte[] logBytes,
         CrashState state, IReadOnlyDictionary<string, int> markers, string image, string mountPoint, ConcurrentBag<Violation> violations)
     {
         var checks = new List<CrashCheck>();
         try
         {
-            CrashImage.Build(baseImage, log, logBytes, state.AppliedEntries(log), image);
+            checkpoints.Build(log, logBytes, state, image);
             using var loop = LoopDevice.Attach(image, directIo: false);
             Mount mount;
             try

@@ -8,11 +8,13 @@ namespace AtomicFiles.CrashTests.PowerLoss.Scenarios;
 /// </summary>
 public sealed class CreateNewScenario(string variant) : PowerLossScenario(variant)
 {
-    private const string Fresh = "fresh.bin";
+    private const int Rounds = 3;
     private const string Existing = "existing.bin";
 
     private static readonly byte[] ExistingContent = TestContent.Bytes(6000, 300);
     private static readonly byte[] NewContent = TestContent.Bytes(10_000, 301);
+
+    private static string FreshName(int round) => $"fresh{round}.bin";
 
     public override void Setup(string directory) => File.WriteAllBytes(Path.Join(directory, Existing), ExistingContent);
 
@@ -31,13 +33,16 @@ public sealed class CreateNewScenario(string variant) : PowerLossScenario(varian
             // expected: the target exists
         }
 
-        using (var writer = AtomicFile.CreateNew(Path.Join(directory, Fresh), options))
+        for (var round = 0; round < Rounds; round++)
         {
-            writer.Write(NewContent);
-            writer.Commit();
-        }
+            using (var writer = AtomicFile.CreateNew(Path.Join(directory, FreshName(round)), options))
+            {
+                writer.Write(NewContent);
+                writer.Commit();
+            }
 
-        markers.Mark("committed");
+            markers.Mark("committed " + FreshName(round));
+        }
     }
 
     public override void Recover(string directory) => AtomicFile.Recover(directory);
@@ -50,17 +55,20 @@ public sealed class CreateNewScenario(string variant) : PowerLossScenario(varian
             check.Fail(Invariant.CreateNewSafe, $"{Existing} was modified: {ContentChecks.Describe(File.Exists(existing) ? File.ReadAllBytes(existing) : null)}");
         }
 
-        var fresh = Path.Join(directory, Fresh);
-        var content = File.Exists(fresh) ? File.ReadAllBytes(fresh) : null;
-        var version = content is null ? "old" : content.AsSpan().SequenceEqual(NewContent) ? "new" : "other";
-        check.Observe(fresh, version);
-        if (version == "other")
+        for (var round = 0; round < Rounds; round++)
         {
-            check.Fail(Invariant.CreateNewSafe, $"{Fresh} is {ContentChecks.Describe(content)}, neither absent nor complete new");
-        }
-        else if (version == "old" && LibraryVariant.PromisesDurability(Variant) && check.IsAfter("committed"))
-        {
-            check.Fail(Invariant.Durable, $"{Fresh} is absent after 'committed'");
+            var fresh = Path.Join(directory, FreshName(round));
+            var content = File.Exists(fresh) ? File.ReadAllBytes(fresh) : null;
+            var version = content is null ? "old" : content.AsSpan().SequenceEqual(NewContent) ? "new" : "other";
+            check.Observe(fresh, version);
+            if (version == "other")
+            {
+                check.Fail(Invariant.CreateNewSafe, $"{FreshName(round)} is {ContentChecks.Describe(content)}, neither absent nor complete new");
+            }
+            else if (version == "old" && LibraryVariant.PromisesDurability(Variant) && check.IsAfter("committed " + FreshName(round)))
+            {
+                check.Fail(Invariant.Durable, $"{FreshName(round)} is absent after its CreateNew returned");
+            }
         }
 
         ContentChecks.NoLeftovers(check, directory);

@@ -5,6 +5,8 @@ namespace AtomicFiles.CrashTests.PowerLoss.Scenarios;
 /// <summary>
 /// AtomicFile.Create + Commit replacing four existing files of the sizes that behave differently on disk: new content
 /// of 0 B, less than a block (inline data, tail packing), several blocks, and more than 1 MiB (several extents).
+/// The four are replaced in <see cref="Rounds"/> sets, one after another, so the log holds enough flush windows for
+/// a thousand distinct crash states.
 /// </summary>
 public sealed class ReplaceScenario(string variant) : PowerLossScenario(variant)
 {
@@ -16,41 +18,53 @@ public sealed class ReplaceScenario(string variant) : PowerLossScenario(variant)
         ("large.bin", 1200 * 1024, (1536 * 1024) + 5),
     ];
 
+    private const int Rounds = 3;
+
     public override void Setup(string directory)
     {
-        for (var i = 0; i < Files.Length; i++)
+        foreach (var (path, i) in Targets(directory))
         {
-            File.WriteAllBytes(Path.Join(directory, Files[i].Name), Old(i));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, Old(i));
         }
     }
 
     public override void Workload(string directory, IWorkloadMarkers markers)
     {
         var options = LibraryVariant.Options(Variant);
-        for (var i = 0; i < Files.Length; i++)
+        foreach (var (path, i) in Targets(directory))
         {
-            using (var writer = AtomicFile.Create(Path.Join(directory, Files[i].Name), options))
+            using (var writer = AtomicFile.Create(path, options))
             {
                 writer.Write(New(i));
                 writer.Commit();
             }
 
-            markers.Mark("committed " + Files[i].Name);
+            markers.Mark("committed " + Path.GetRelativePath(directory, path));
         }
     }
 
-    public override void Recover(string directory) => AtomicFile.Recover(directory);
+    public override void Recover(string directory)
+    {
+        foreach (var round in Enumerable.Range(0, Rounds))
+        {
+            AtomicFile.Recover(Path.Join(directory, $"round{round}"));
+        }
+    }
 
     public override void Check(string directory, CrashCheck check)
     {
-        for (var i = 0; i < Files.Length; i++)
+        foreach (var (path, i) in Targets(directory))
         {
-            ContentChecks.OldOrNew(check, Path.Join(directory, Files[i].Name), Old(i), New(i),
-                LibraryVariant.PromisesDurability(Variant) ? "committed " + Files[i].Name : "(no durability promised)");
+            ContentChecks.OldOrNew(check, path, Old(i), New(i),
+                LibraryVariant.PromisesDurability(Variant) ? "committed " + Path.GetRelativePath(directory, path) : "(no durability promised)");
         }
 
         ContentChecks.NoLeftovers(check, directory);
     }
+
+    private static IEnumerable<(string Path, int File)> Targets(string directory) =>
+        Enumerable.Range(0, Rounds).SelectMany(round => Files.Select((f, i) => (Path.Join(directory, $"round{round}", f.Name), i)));
 
     private static byte[] Old(int i) => TestContent.Bytes(Files[i].OldLength, 100 + i);
 

@@ -2,57 +2,76 @@ using AtomicFiles.PowerLoss.Scenarios;
 
 namespace AtomicFiles.CrashTests.PowerLoss.Scenarios;
 
-/// <summary>A 3-file transaction across 2 directories under one root: all old or all new, new once Commit returned.</summary>
+/// <summary>
+/// A 3-file transaction across 2 directories under one root: all old or all new, new once Commit returned. Run on
+/// <see cref="Rounds"/> roots one after another, for more flush windows.
+/// </summary>
 public sealed class TransactionScenario(string variant) : PowerLossScenario(variant)
 {
+    private const int Rounds = 3;
+
     private static readonly string[] Files = ["config/app.json", "config/db.json", "data/state.bin"];
 
     public override void Setup(string directory)
     {
-        for (var i = 0; i < Files.Length; i++)
+        foreach (var root in Roots(directory))
         {
-            var path = Path.Join(directory, Files[i]);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(path, Old(i));
+            for (var i = 0; i < Files.Length; i++)
+            {
+                var path = Path.Join(root, Files[i]);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.WriteAllBytes(path, Old(i));
+            }
         }
     }
 
     public override void Workload(string directory, IWorkloadMarkers markers)
     {
-        using (var transaction = AtomicFile.BeginTransaction(directory, LibraryVariant.Options(Variant)))
+        foreach (var root in Roots(directory))
         {
-            for (var i = 0; i < Files.Length; i++)
+            using (var transaction = AtomicFile.BeginTransaction(root, LibraryVariant.Options(Variant)))
             {
-                transaction.WriteAllBytes(Path.Join(directory, Files[i]), New(i));
+                for (var i = 0; i < Files.Length; i++)
+                {
+                    transaction.WriteAllBytes(Path.Join(root, Files[i]), New(i));
+                }
+
+                transaction.Commit();
             }
 
-            transaction.Commit();
+            markers.Mark("committed " + Path.GetFileName(root));
         }
-
-        markers.Mark("committed");
     }
 
     /// <summary>As an application would: the root first (it finishes or rolls back the journal), then each directory's temps.</summary>
     public override void Recover(string directory)
     {
-        AtomicFile.Recover(directory);
-        foreach (var sub in Files.Select(f => Path.Join(directory, Path.GetDirectoryName(f))).Distinct())
+        foreach (var root in Roots(directory))
         {
-            AtomicFile.Recover(sub);
+            AtomicFile.Recover(root);
+            foreach (var sub in Files.Select(f => Path.Join(root, Path.GetDirectoryName(f))).Distinct())
+            {
+                AtomicFile.Recover(sub);
+            }
         }
     }
 
     public override void Check(string directory, CrashCheck check)
     {
-        var marker = LibraryVariant.PromisesDurability(Variant) ? "committed" : "(no durability promised)";
-        var versions = Files.Select((f, i) => ContentChecks.OldOrNew(check, Path.Join(directory, f), Old(i), New(i), marker)).ToList();
-        if (versions.Distinct().Count() > 1)
+        foreach (var root in Roots(directory))
         {
-            check.Fail(Invariant.AllOrNothing, "mixed versions: " + string.Join(", ", Files.Zip(versions, (f, v) => $"{f} {v}")));
+            var marker = LibraryVariant.PromisesDurability(Variant) ? "committed " + Path.GetFileName(root) : "(no durability promised)";
+            var versions = Files.Select((f, i) => ContentChecks.OldOrNew(check, Path.Join(root, f), Old(i), New(i), marker)).ToList();
+            if (versions.Distinct().Count() > 1)
+            {
+                check.Fail(Invariant.AllOrNothing, $"{Path.GetFileName(root)}: mixed versions: " + string.Join(", ", Files.Zip(versions, (f, v) => $"{f} {v}")));
+            }
         }
 
         ContentChecks.NoLeftovers(check, directory);
     }
+
+    private static IEnumerable<string> Roots(string directory) => Enumerable.Range(0, Rounds).Select(r => Path.Join(directory, $"tx{r}"));
 
     private static byte[] Old(int i) => TestContent.Bytes(2000 + (i * 3000), 400 + i);
 

@@ -6,26 +6,40 @@ namespace AtomicFiles.CrashTests.PowerLoss.Scenarios;
 /// <summary>AtomicFile.Update: a read-modify-write under the sidecar lock; the result is the old content transformed.</summary>
 public sealed class UpdateScenario(string variant) : PowerLossScenario(variant)
 {
-    private const string Target = "ledger.txt";
+    private const int Rounds = 3;
 
     private static readonly byte[] OldContent = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 400).Select(i => $"entry {i}\n")));
 
-    public override void Setup(string directory) => File.WriteAllBytes(Path.Join(directory, Target), OldContent);
+    public override void Setup(string directory)
+    {
+        for (var round = 0; round < Rounds; round++)
+        {
+            File.WriteAllBytes(Path.Join(directory, TargetName(round)), OldContent);
+        }
+    }
 
     public override void Workload(string directory, IWorkloadMarkers markers)
     {
-        AtomicFile.Update(Path.Join(directory, Target), Transform, LibraryVariant.Options(Variant));
-        markers.Mark("committed");
+        for (var round = 0; round < Rounds; round++)
+        {
+            AtomicFile.Update(Path.Join(directory, TargetName(round)), Transform, LibraryVariant.Options(Variant));
+            markers.Mark("committed " + TargetName(round));
+        }
     }
 
     public override void Recover(string directory) => AtomicFile.Recover(directory);
 
     public override void Check(string directory, CrashCheck check)
     {
-        ContentChecks.OldOrNew(check, Path.Join(directory, Target), OldContent, Transform(OldContent),
-            LibraryVariant.PromisesDurability(Variant) ? "committed" : "(no durability promised)");
+        for (var round = 0; round < Rounds; round++)
+        {
+            ContentChecks.OldOrNew(check, Path.Join(directory, TargetName(round)), OldContent, Transform(OldContent),
+                LibraryVariant.PromisesDurability(Variant) ? "committed " + TargetName(round) : "(no durability promised)");
+        }
         ContentChecks.NoLeftovers(check, directory);
     }
+
+    private static string TargetName(int round) => $"ledger{round}.txt";
 
     /// <summary>Appends a line and rewrites the first: the new content is neither a prefix nor a suffix of the old.</summary>
     private static byte[] Transform(byte[]? old) =>
