@@ -30,8 +30,7 @@ internal sealed class Checkpoints
     public void Build(WriteLog log, byte[] logBytes, CrashState state, string image)
     {
         var (start, from) = _images.Last(c => c.Entries <= state.DurableEnd);
-        var entries = log.Entries.Skip(start).Take(state.DurableEnd - start).Where(e => e.IsWrite)
-            .Concat(state.Tail.Select(i => log.Entries[i]));
-        CrashImage.Build(from, log, logBytes, entries, image);
+        var entries = log.Entries.Skip(start).Take(state.DurableEnd - start).Where(e => e.IsWrite);
+        CrashImage.Build(from, log, logBytes, entries, image, state.Tail);
     }
 }

@@ -1,14 +1,12 @@
-using AtomicFiles.PowerLoss.Log;
-
 namespace AtomicFiles.PowerLoss.States;
 
 /// <summary>
 /// What the disk may hold after a power cut: every entry before <see cref="DurableEnd"/> (all up to the last completed
-/// flush) plus the subset <see cref="Tail"/> of the writes issued after that flush, in log order.
+/// flush) plus the subset <see cref="Tail"/> of the writes (pieces of writes) issued after that flush, in log order.
 /// </summary>
 public sealed class CrashState
 {
-    internal CrashState(int id, int durableEnd, int windowEnd, IReadOnlyList<int> tail, int? prefixLength)
+    internal CrashState(int id, int durableEnd, int windowEnd, IReadOnlyList<WritePiece> tail, int? prefixLength)
     {
         Id = id;
         DurableEnd = durableEnd;
@@ -25,10 +23,13 @@ public sealed class CrashState
     /// <summary>The next flush's index (or the log's end): the cut happened before that flush completed.</summary>
     public int WindowEnd { get; }
 
-    /// <summary>Indices of the in-flight writes that reached the disk (any subset may, in any order).</summary>
-    public IReadOnlyList<int> Tail { get; }
+    /// <summary>The pieces of in-flight writes that reached the disk (any subset may, in any order).</summary>
+    public IReadOnlyList<WritePiece> Tail { get; }
 
-    /// <summary>For a state that is exactly the first N entries (nothing reordered): N. Used for monotonicity.</summary>
+    /// <summary>
+    /// For a state that is exactly the log up to some point, nothing reordered (the disk wrote in order and stopped):
+    /// how many write pieces of the log it holds. Orders such states for the monotonicity check; null for the others.
+    /// </summary>
     public int? PrefixLength { get; }
 
     /// <summary>
@@ -38,10 +39,7 @@ public sealed class CrashState
     /// </summary>
     public bool IsAfter(int markerEntryCount) => WindowEnd >= markerEntryCount;
 
-    /// <summary>The entries written to the base image to build this state, in log order.</summary>
-    public IEnumerable<WriteLogEntry> AppliedEntries(WriteLog log) =>
-        log.Entries.Take(DurableEnd).Where(e => e.IsWrite).Concat(Tail.Select(i => log.Entries[i]));
-
     public override string ToString() =>
-        PrefixLength is { } n ? $"#{Id} prefix {n}" : $"#{Id} durable {DurableEnd} + [{string.Join(',', Tail)}] (before flush {WindowEnd})";
+        PrefixLength is { } n ? $"#{Id} in-order prefix ({n} pieces, entries < {DurableEnd} + [{string.Join(',', Tail)}])"
+            : $"#{Id} entries < {DurableEnd} + [{string.Join(',', Tail)}] (before flush {WindowEnd})";
 }

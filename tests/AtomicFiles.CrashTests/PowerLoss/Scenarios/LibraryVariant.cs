@@ -11,7 +11,4 @@ internal static class LibraryVariant
         variant.Length == 0 ? AtomicFileOptions.Default
         : Enum.TryParse<Durability>(variant, out var durability) ? new AtomicFileOptions { Durability = durability }
         : new AtomicFileOptions { Mutation = Enum.Parse<CommitMutation>(variant) };
-
-    /// <summary>Whether the variant promises that a returned commit survives a power cut (only Durability.Full does).</summary>
-    public static bool PromisesDurability(string variant) => Options(variant).Durability == Durability.Full;
 }

@@ -8,7 +8,7 @@ namespace AtomicFiles.CrashTests.PowerLoss.Scenarios;
 /// </summary>
 public sealed class TransactionScenario(string variant) : PowerLossScenario(variant)
 {
-    private const int Rounds = 3;
+    private const int Rounds = 4;
 
     private static readonly string[] Files = ["config/app.json", "config/db.json", "data/state.bin"];
 
@@ -60,7 +60,7 @@ public sealed class TransactionScenario(string variant) : PowerLossScenario(vari
     {
         foreach (var root in Roots(directory))
         {
-            var marker = LibraryVariant.PromisesDurability(Variant) ? "committed " + Path.GetFileName(root) : "(no durability promised)";
+            var marker = "committed " + Path.GetFileName(root);
             var versions = Files.Select((f, i) => ContentChecks.OldOrNew(check, Path.Join(root, f), Old(i), New(i), marker)).ToList();
             if (versions.Distinct().Count() > 1)
             {
