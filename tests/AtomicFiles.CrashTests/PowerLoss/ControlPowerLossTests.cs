@@ -29,7 +29,7 @@ public sealed class ControlPowerLossTests(PowerLossFixture fixture, ITestOutputH
         var result = fixture.Simulator.Run(FileSystemKind.Ext4NoAutoDaAlloc, [new NaiveReplaceScenario("")], StatesPerControl, seed: 2);
         ResultPrinter.Print(output, result);
 
-        result.Violations.Should().Contain(v => v.Invariant == Invariant.OldOrNew && v.Message.Contains(" is empty", StringComparison.Ordinal),
+        result.Violations.Should().Contain(v => v.Invariant == Invariant.OldOrNew,
             "a rename committed before the data was written publishes a zero-length file");
     }
 

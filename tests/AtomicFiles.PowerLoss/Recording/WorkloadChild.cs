@@ -20,13 +20,13 @@ public static class WorkloadChild
     {
         var root = args[0];
         var interval = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
-        using (interval > 0 ? new BackgroundFsyncs(Path.Join(root, "neighbour"), TimeSpan.FromMilliseconds(interval)) : null)
+        using (var neighbour = new BackgroundFsyncs(Path.Join(root, "neighbour"), TimeSpan.FromMilliseconds(interval)))
         {
             for (var i = 0; 2 + (2 * i) < args.Count; i++)
             {
                 var type = Type.GetType(args[2 + (2 * i)], throwOnError: true)!;
                 var scenario = (PowerLossScenario)Activator.CreateInstance(type, args[3 + (2 * i)])!;
-                scenario.Workload(Path.Join(root, ScenarioDirectory(i)), new Markers(ScenarioDirectory(i)));
+                scenario.Workload(Path.Join(root, ScenarioDirectory(i)), new Markers(ScenarioDirectory(i), neighbour));
             }
         }
 
@@ -38,10 +38,13 @@ public static class WorkloadChild
     /// <summary>Scenario i's directory under the mount, also the prefix of its markers.</summary>
     public static string ScenarioDirectory(int index) => $"s{index}";
 
-    private sealed class Markers(string prefix) : IWorkloadMarkers
+    private sealed class Markers(string prefix, BackgroundFsyncs neighbour) : IWorkloadMarkers
     {
+        public BackgroundFsyncs Neighbour => neighbour;
+
         public void Mark(string name)
         {
+            using var paused = neighbour.Pause();
             Console.Out.WriteLine($"MARK {prefix}/{name}");
             Console.Out.Flush();
             if (Console.In.ReadLine() is null)

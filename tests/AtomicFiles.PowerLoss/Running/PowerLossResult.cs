@@ -25,11 +25,14 @@ public sealed record PowerLossResult(
         Scenarios.Select(s =>
         {
             var violations = ViolationsOf(s);
-            var example = violations.Count > 0 && violations[0] is { } v ? $"{v.State}: {v.Message}" : "";
+            var example = string.Join("; ", violations.GroupBy(v => v.Invariant).OrderBy(g => g.Key)
+                .Select(g => $"{(int)g.Key}: {g.First().Message} ({Shorten(g.First().State)})"));
             return $"| {FileSystem.Name} | {s} | {States} | {violations.Select(x => x.State).Distinct().Count()} | {InvariantsBroken(s)} | {example} |";
         });
 
-    public const string TableHeader = "| filesystem | scenario | crash states | states violating | invariants broken (states) | example |\n|---|---|---|---|---|---|";
+    private static string Shorten(string state) => state.Length <= 60 ? state : state[..57] + "...";
+
+    public const string TableHeader = "| filesystem | scenario | crash states | states violating | invariants broken (states) | example per invariant |\n|---|---|---|---|---|---|";
 
     public string Summary =>
         $"{FileSystem.Name}: {LogEntries} log entries ({Flushes} flushes), {States} crash states, {Violations.Count} violations; " +

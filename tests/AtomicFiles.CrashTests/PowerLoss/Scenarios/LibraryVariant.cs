@@ -7,8 +7,12 @@ namespace AtomicFiles.CrashTests.PowerLoss.Scenarios;
 /// </summary>
 internal static class LibraryVariant
 {
-    public static AtomicFileOptions Options(string variant) =>
-        variant.Length == 0 ? AtomicFileOptions.Default
-        : Enum.TryParse<Durability>(variant, out var durability) ? new AtomicFileOptions { Durability = durability }
-        : new AtomicFileOptions { Mutation = Enum.Parse<CommitMutation>(variant) };
+    /// <param name="variant">The scenario's variant.</param>
+    /// <param name="transactionStep">Called at each step of a transaction's protocol (internal test hook).</param>
+    public static AtomicFileOptions Options(string variant, Action<string>? transactionStep = null) => new()
+    {
+        Durability = variant.Length > 0 && Enum.TryParse<Durability>(variant, out var durability) ? durability : Durability.Full,
+        Mutation = variant.Length > 0 && !Enum.TryParse<Durability>(variant, out _) ? Enum.Parse<CommitMutation>(variant) : CommitMutation.None,
+        TransactionStepHook = transactionStep,
+    };
 }
