@@ -23,7 +23,13 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
     /// <summary>How often a neighbouring application fsyncs beside the workload (<see cref="BackgroundFsyncs"/>); zero: never.</summary>
     public TimeSpan BackgroundFsyncInterval { get; init; } = TimeSpan.FromMilliseconds(5);
 
-    public PowerLossResult Run(FileSystemKind fs, IReadOnlyList<PowerLossScenario> scenarios, int targetStates, int seed)
+    /// <param name="fs">The filesystem and mount options.</param>
+    /// <param name="scenarios">Run one after another in one recording; each crash state is checked against all.</param>
+    /// <param name="targetStates">How many distinct crash states to check (fewer if the log has no more).</param>
+    /// <param name="seed">Seeds the random subsets: the same log gives the same states.</param>
+    /// <param name="backgroundFsyncInterval">Overrides <see cref="BackgroundFsyncInterval"/> for this run.</param>
+    public PowerLossResult Run(
+        FileSystemKind fs, IReadOnlyList<PowerLossScenario> scenarios, int targetStates, int seed, TimeSpan? backgroundFsyncInterval = null)
     {
         var dir = Path.Join(scratch.Path, $"run{Interlocked.Increment(ref _runs)}-{fs.Name.Replace(' ', '-').Replace('=', '-')}");
         Directory.CreateDirectory(dir);
@@ -33,7 +39,7 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
             MakeBase(fs, scenarios, baseImage, Path.Join(dir, "setup"));
 
             var recordTime = Stopwatch.StartNew();
-            var markers = Record(fs, scenarios, baseImage, dir);
+            var markers = Record(fs, scenarios, baseImage, dir, backgroundFsyncInterval ?? BackgroundFsyncInterval);
             var log = WriteLog.Read(Path.Join(dir, "rec.log"));
             recordTime.Stop();
 
@@ -93,7 +99,8 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
     /// recording itself: the base plus every logged write must equal the disk the kernel wrote, or the states built from
     /// the log would not be states of this disk.
     /// </summary>
-    private IReadOnlyDictionary<string, int> Record(FileSystemKind fs, IReadOnlyList<PowerLossScenario> scenarios, string baseImage, string dir)
+    private IReadOnlyDictionary<string, int> Record(
+        FileSystemKind fs, IReadOnlyList<PowerLossScenario> scenarios, string baseImage, string dir, TimeSpan backgroundFsyncInterval)
     {
         var disk = Path.Join(dir, "rec.img");
         Reflink.Clone(baseImage, disk);
@@ -108,7 +115,7 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
                 // the writes before it.
                 using var loop = LoopDevice.Attach(recorder.ExportPath, directIo: false);
                 using var mount = Mount.Create(loop.Path, Path.Join(dir, "rec"), fs.Type, fs.MountOptions);
-                markers = WorkloadProcess.Run(launcher, mount.Target, scenarios, BackgroundFsyncInterval, recorder.CountEntries);
+                markers = WorkloadProcess.Run(launcher, mount.Target, scenarios, backgroundFsyncInterval, recorder.CountEntries);
 
                 // Disposal order — unmount (its writes are recorded too), detach, stop the daemon — is the using order reversed.
             }
