@@ -12,4 +12,5 @@ public enum Requirement
     LoopDevices = 16,
     Xfs = 32,
     Btrfs = 64,
+    QemuStorageDaemon = 128,
 }

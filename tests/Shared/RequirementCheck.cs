@@ -43,6 +43,11 @@ public static class RequirementCheck
             missing.Add("mkfs.btrfs (apt-get install btrfs-progs)");
         }
 
+        if (requirements.HasFlag(Requirement.QemuStorageDaemon) && !OnPath("qemu-storage-daemon"))
+        {
+            missing.Add("qemu-storage-daemon (apt-get install qemu-system-common)");
+        }
+
         return missing.Count == 0 ? null : "Needs " + string.Join(", ", missing);
     }
 

@@ -1,5 +1,3 @@
-using AtomicFiles.Tests.Support;
-
 namespace AtomicFiles.Tests.Transactions;
 
 /// <summary>Every path a transaction must refuse, refused at the call that names it, with nothing written.</summary>

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 
-namespace AtomicFiles.Tests.Support;
+namespace AtomicFiles.Testing;
 
-/// <summary>Runs a program the test depends on (mount, chown, dotnet pack) and fails the test, with its output, if it fails.</summary>
+/// <summary>
+/// Runs a program a test or the power-loss harness depends on (mount, chown, mkfs, dotnet pack) and throws, with its
+/// output, if it fails or hangs. Shared by the test projects and tests/AtomicFiles.PowerLoss.
+/// </summary>
 internal static class Command
 {
     internal static string Run(string program, params string[] args) => Run(program, workingDirectory: null, args, stdin: null);
@@ -27,9 +30,18 @@ internal static class Command
         process.StandardInput.Write(stdin ?? "");
         process.StandardInput.Close();
         var commandLine = $"{program} {string.Join(' ', args)}";
-        process.WaitForExit(TimeSpan.FromMinutes(5)).Should().BeTrue($"{commandLine} should finish");
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{commandLine} did not finish in 5 minutes");
+        }
+
         var output = stdout.Result + stderr.Result;
-        process.ExitCode.Should().Be(0, $"{commandLine} failed:\n{output}");
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{commandLine} failed (exit code {process.ExitCode}):\n{output}");
+        }
+
         return output;
     }
 }

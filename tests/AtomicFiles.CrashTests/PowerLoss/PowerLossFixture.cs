@@ -1,0 +1,35 @@
+using AtomicFiles.PowerLoss.Recording;
+using AtomicFiles.PowerLoss.Running;
+
+namespace AtomicFiles.CrashTests.PowerLoss;
+
+/// <summary>
+/// One scratch volume (reflink xfs) for every power-loss test, made on first use and removed at the end. The tests
+/// share it and the machine's loop devices, so they run one after another (<see cref="PowerLossGroup"/>).
+/// </summary>
+public sealed class PowerLossFixture : IDisposable
+{
+    /// <summary>The harness's own root: the stale sweep at start removes only what lies below it.</summary>
+    public const string Root = "/tmp/atomicfiles-powerloss";
+
+    private readonly Lazy<(ScratchVolume Scratch, PowerLossSimulator Simulator)> _volume = new(() =>
+    {
+        var scratch = ScratchVolume.Create(Root);
+        return (scratch, new PowerLossSimulator(scratch, WorkloadLauncher));
+    });
+
+    /// <summary>The workload child: this test assembly's own Main (NaiveWriterProgram hands it to WorkloadChild).</summary>
+    public static WorkloadLauncher WorkloadLauncher =>
+        new(ToolProcess.DotnetHost, [Path.Join(AppContext.BaseDirectory, "AtomicFiles.CrashTests.dll")]);
+
+    public PowerLossSimulator Simulator => _volume.Value.Simulator;
+
+    public void Dispose()
+    {
+        if (_volume.IsValueCreated)
+        {
+            _volume.Value.Scratch.Dispose();
+            StaleSweep.Run(Root);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using AtomicFiles.PowerLoss.Scenarios;
+
+namespace AtomicFiles.PowerLoss.Running;
+
+/// <summary>What one recorded run on one filesystem found: how many states, which violations, how long it took.</summary>
+public sealed record PowerLossResult(
+    FileSystemKind FileSystem,
+    IReadOnlyList<string> Scenarios,
+    int LogEntries,
+    int Flushes,
+    int States,
+    IReadOnlyList<Violation> Violations,
+    TimeSpan RecordTime,
+    TimeSpan CheckTime)
+{
+    public IReadOnlyList<Violation> ViolationsOf(string scenario) => Violations.Where(v => v.Scenario == scenario).ToList();
+
+    /// <summary>The invariants <paramref name="scenario"/> broke, with how many states broke each ("2 OldOrNew ×13").</summary>
+    public string InvariantsBroken(string scenario) =>
+        string.Join(", ", ViolationsOf(scenario).GroupBy(v => v.Invariant).OrderBy(g => g.Key)
+            .Select(g => $"{(int)g.Key} {g.Key} ×{g.Select(v => v.State).Distinct().Count()}"));
+
+    /// <summary>Markdown rows (filesystem, scenario, states, violations, invariants broken, an example).</summary>
+    public IEnumerable<string> TableRows() =>
+        Scenarios.Select(s =>
+        {
+            var violations = ViolationsOf(s);
+            var example = string.Join("; ", violations.GroupBy(v => v.Invariant).OrderBy(g => g.Key)
+                .Select(g => $"{(int)g.Key}: {g.First().Message} ({Shorten(g.First().State)})"));
+            return $"| {FileSystem.Name} | {s} | {States} | {violations.Select(x => x.State).Distinct().Count()} | {InvariantsBroken(s)} | {example} |";
+        });
+
+    private static string Shorten(string state) => state.Length <= 60 ? state : state[..57] + "...";
+
+    public const string TableHeader = "| filesystem | scenario | crash states | states violating | invariants broken (states) | example per invariant |\n|---|---|---|---|---|---|";
+
+    public string Summary =>
+        $"{FileSystem.Name}: {LogEntries} log entries ({Flushes} flushes), {States} crash states, {Violations.Count} violations; " +
+        $"record {RecordTime.TotalSeconds:F1} s, check {CheckTime.TotalSeconds:F1} s ({CheckTime.TotalMilliseconds / Math.Max(1, States):F0} ms/state wall)";
+}

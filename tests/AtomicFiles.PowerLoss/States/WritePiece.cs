@@ -1,0 +1,13 @@
+namespace AtomicFiles.PowerLoss.States;
+
+/// <summary>
+/// Part of a logged write that reaches the disk or not on its own: a multi-block write is not atomic, a power cut can
+/// persist any of its blocks (drives promise at most one physical sector). <see cref="Offset"/> is within the entry.
+/// </summary>
+public readonly record struct WritePiece(int Entry, int Offset, int Length)
+{
+    /// <summary>The unit a write is torn at: the filesystems' block size here (4 KiB).</summary>
+    public const int Size = 4096;
+
+    public override string ToString() => Offset == 0 ? $"{Entry}" : $"{Entry}+{Offset / Size}";
+}
