@@ -18,7 +18,7 @@ public enum Durability
 
     /// <summary>
     /// Nothing is flushed. Atomic against process crashes (exceptions, kill -9); after a power cut the file may hold
-    /// its old content, its new content or — on filesystems that delay allocation — be empty.
+    /// its old content, its new content or — on filesystems that delay allocation — be empty or zero-filled.
     /// </summary>
     None = 2,
 }

@@ -76,9 +76,9 @@ public sealed class ControlPowerLossTests(PowerLossFixture fixture, ITestOutputH
         results[0].Violations.Should().Contain(v => v.Invariant == Invariant.OldOrNew && v.Message.Contains(" is empty", StringComparison.Ordinal),
             "Durability.None on ext4 noauto_da_alloc can leave an empty file");
 
-        // Default ext4 (auto_da_alloc), xfs and btrfs: content never torn, but a returned commit may be lost.
-        results.Skip(1).SelectMany(r => r.Violations).Should().OnlyContain(v => v.Invariant == Invariant.Durable,
-            "with their rename heuristics, these filesystems never showed torn content under Durability.None");
+        // Nothing is promised for the other filesystems, and nothing else is asserted: their rename heuristics kept
+        // content whole in most runs, but default ext4 once showed a 200-byte file as 200 zero bytes (its new size
+        // on disk before its data). Durability, though, is lost somewhere in every run.
         results.SelectMany(r => r.Violations).Should().Contain(v => v.Invariant == Invariant.Durable,
             "Durability.None does not make a returned commit survive a power cut");
     }
