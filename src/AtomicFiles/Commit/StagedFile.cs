@@ -116,6 +116,7 @@ internal sealed class StagedFile : IDisposable
         Publish(overwrite);
         if (renameBeforeFlush)
         {
+            CommitMutationWindow.AfterRenameBeforeFlush();
             FlushToDisk();
         }
 

@@ -268,6 +268,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
             Apply();
             if (renameFirst)
             {
+                CommitMutationWindow.AfterRenameBeforeFlush();
                 FlushStagedFiles();
             }
 
