@@ -37,10 +37,21 @@ public sealed class ConcurrentReaderTests : IDisposable
         var violations = new System.Collections.Concurrent.ConcurrentBag<string>();
         long readCount = 0;
         using var stop = new CancellationTokenSource();
-        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+
+        // Dedicated threads, and the writer waits until both read once: on a busy thread pool (the suite runs in
+        // parallel) pool tasks once started after the naive control had already written all its versions.
+        using var reading = new CountdownEvent(2);
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(() =>
         {
+            var first = true;
             while (!stop.IsCancellationRequested)
             {
+                if (first)
+                {
+                    reading.Signal();
+                    first = false;
+                }
+
                 byte[] bytes;
                 try
                 {
@@ -64,8 +75,9 @@ public sealed class ConcurrentReaderTests : IDisposable
                     violations.Add(problem);
                 }
             }
-        })).ToArray();
+        }, TaskCreationOptions.LongRunning)).ToArray();
 
+        reading.Wait();
         for (var version = 1; version <= Versions; version++)
         {
             commit(version);
