@@ -39,13 +39,12 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
             MakeBase(fs, scenarios, baseImage, Path.Join(dir, "setup"));
 
             var recordTime = Stopwatch.StartNew();
-            var markers = Record(fs, scenarios, baseImage, dir, backgroundFsyncInterval ?? BackgroundFsyncInterval);
-            var log = WriteLog.Read(Path.Join(dir, "rec.log"));
+            var (markers, log, logBytes) = Record(fs, scenarios, baseImage, dir, backgroundFsyncInterval ?? BackgroundFsyncInterval);
             recordTime.Stop();
 
             var checkTime = Stopwatch.StartNew();
             var states = CrashStateEnumerator.Enumerate(log, targetStates, seed);
-            var violations = Check(fs, scenarios, baseImage, log, states, markers, dir);
+            var violations = Check(fs, scenarios, baseImage, log, logBytes, states, markers, dir);
             return new PowerLossResult(fs, scenarios.Select(s => s.Name).ToList(), log.Entries.Count,
                 log.Entries.Count(e => e.IsFlush), states.Count, violations, recordTime.Elapsed, checkTime.Elapsed);
         }
@@ -95,11 +94,12 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
     }
 
     /// <summary>
-    /// Runs the workload on a clone of the base under the recorder; returns the markers' log positions. Then checks the
-    /// recording itself: the base plus every logged write must equal the disk the kernel wrote, or the states built from
-    /// the log would not be states of this disk.
+    /// Runs the workload on a clone of the base under the recorder; returns the markers' log positions and the log (read
+    /// once, for the check below and every crash state after it). Then checks the recording itself: the base plus every
+    /// logged write must equal the disk the kernel wrote, or the states built from the log would not be states of this
+    /// disk.
     /// </summary>
-    private IReadOnlyDictionary<string, int> Record(
+    private (IReadOnlyDictionary<string, int> Markers, WriteLog Log, byte[] LogBytes) Record(
         FileSystemKind fs, IReadOnlyList<PowerLossScenario> scenarios, string baseImage, string dir, TimeSpan backgroundFsyncInterval)
     {
         var disk = Path.Join(dir, "rec.img");
@@ -121,8 +121,9 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
             }
 
             var log = WriteLog.Read(Path.Join(dir, "rec.log"));
+            var logBytes = File.ReadAllBytes(log.Path);
             var replay = Path.Join(dir, "replay.img");
-            CrashImage.Build(baseImage, log, File.ReadAllBytes(log.Path), log.Entries.Where(e => e.IsWrite), replay);
+            CrashImage.Build(baseImage, log, logBytes, log.Entries.Where(e => e.IsWrite), replay);
             try
             {
                 if (CrashImage.FirstDifference(replay, disk) is { } offset)
@@ -136,7 +137,7 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
                 File.Delete(replay);
             }
 
-            return markers;
+            return (markers, log, logBytes);
         }
         finally
         {
@@ -145,10 +146,9 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
     }
 
     private List<Violation> Check(
-        FileSystemKind fs, IReadOnlyList<PowerLossScenario> scenarios, string baseImage, WriteLog log,
+        FileSystemKind fs, IReadOnlyList<PowerLossScenario> scenarios, string baseImage, WriteLog log, byte[] logBytes,
         IReadOnlyList<CrashState> states, IReadOnlyDictionary<string, int> markers, string dir)
     {
-        var logBytes = File.ReadAllBytes(log.Path);
         var checkpoints = new Checkpoints(baseImage, log, logBytes, dir);
         var queue = new ConcurrentQueue<CrashState>(states);
         var violations = new ConcurrentBag<Violation>();
@@ -245,7 +245,7 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
     }
 
     /// <summary>Invariant 4 over the pure prefixes in log order: a target that showed "new" must never show "old" again.</summary>
-    private static IEnumerable<Violation> MonotonicityViolations(
+    internal static IEnumerable<Violation> MonotonicityViolations(
         FileSystemKind fs, IReadOnlyList<PowerLossScenario> scenarios,
         IEnumerable<(int Scenario, int Prefix, string Label, IReadOnlyDictionary<string, string> Observed)> observations)
     {
