@@ -140,26 +140,24 @@ public sealed class AtomicFileRecoverTests : IDisposable
         var options = new AtomicFileOptions { Durability = Durability.None };
         using var stop = new CancellationTokenSource();
         var sweeps = 0;
-        var sweeper = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
+        var sweeper = RaceLoop.Start(
+            () =>
             {
                 AtomicFile.Recover(_dir.Path);
                 sweeps++;
-            }
-        });
+            },
+            stop.Token);
         var reads = 0;
-        var reader = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
+        var reader = RaceLoop.Start(
+            () =>
             {
                 if (File.Exists(path))
                 {
                     VersionedContent.Check(ReadThroughSweeps(path));
                     reads++;
                 }
-            }
-        });
+            },
+            stop.Token);
 
         try
         {
@@ -227,13 +225,7 @@ public sealed class AtomicFileRecoverTests : IDisposable
         string[] files = ["a.bin", Path.Join("sub", "b.bin")];
         var options = new AtomicFileOptions { Durability = Durability.None };
         using var stop = new CancellationTokenSource();
-        var sweeper = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                AtomicFile.Recover(_dir.File("sub"));
-            }
-        });
+        var sweeper = RaceLoop.Start(() => AtomicFile.Recover(_dir.File("sub")), stop.Token);
 
         try
         {

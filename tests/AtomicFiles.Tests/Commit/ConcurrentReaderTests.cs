@@ -1,3 +1,4 @@
+using AtomicFiles.Tests.Support;
 using System.Security.Cryptography;
 
 namespace AtomicFiles.Tests.Commit;
@@ -38,20 +39,9 @@ public sealed class ConcurrentReaderTests : IDisposable
         long readCount = 0;
         using var stop = new CancellationTokenSource();
 
-        // Dedicated threads, and the writer waits until both read once: on a busy thread pool (the suite runs in
-        // parallel) pool tasks once started after the naive control had already written all its versions.
-        using var reading = new CountdownEvent(2);
-        var readers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(() =>
-        {
-            var first = true;
-            while (!stop.IsCancellationRequested)
+        var readers = Enumerable.Range(0, 2).Select(_ => RaceLoop.Start(
+            () =>
             {
-                if (first)
-                {
-                    reading.Signal();
-                    first = false;
-                }
-
                 byte[] bytes;
                 try
                 {
@@ -60,13 +50,13 @@ public sealed class ConcurrentReaderTests : IDisposable
                 catch (FileNotFoundException)
                 {
                     violations.Add("missing");
-                    continue;
+                    return;
                 }
                 catch (IOException e)
                 {
                     // A file shrinking under the reader, or a lock the writer left on the published file.
                     violations.Add("read failed: " + e.Message);
-                    continue;
+                    return;
                 }
 
                 Interlocked.Increment(ref readCount);
@@ -74,10 +64,9 @@ public sealed class ConcurrentReaderTests : IDisposable
                 {
                     violations.Add(problem);
                 }
-            }
-        }, TaskCreationOptions.LongRunning)).ToArray();
+            },
+            stop.Token)).ToArray();
 
-        reading.Wait();
         for (var version = 1; version <= Versions; version++)
         {
             commit(version);
