@@ -14,10 +14,30 @@ public static class ToolProcess
 
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
 
-    /// <summary>Runs `atomicfile ARGS`, prefixed by <paramref name="wrapper"/> (e.g. strace and its options) when given.</summary>
-    public static Result Run(IEnumerable<string> args, string? standardInput = null, IEnumerable<string>? wrapper = null, TimeSpan? timeout = null)
+    /// <summary>
+    /// Copies the built tool into <paramref name="directory"/> (created) and returns the copy's dll, for tests that run
+    /// it as another user: the checkout may lie under a directory only its owner may enter (a home directory, a
+    /// mktemp -d), where that user cannot even load the tool.
+    /// </summary>
+    public static string CopyForAnotherUser(string directory)
     {
-        using var process = Start(args, wrapper);
+        Directory.CreateDirectory(directory);
+        foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory))
+        {
+            File.Copy(file, Path.Join(directory, Path.GetFileName(file)));
+        }
+
+        return Path.Join(directory, Path.GetFileName(ToolDll));
+    }
+
+    /// <summary>
+    /// Runs `atomicfile ARGS`, prefixed by <paramref name="wrapper"/> (e.g. strace and its options) when given, from
+    /// <paramref name="toolDll"/> if given (a <see cref="CopyForAnotherUser"/> copy), else from <see cref="ToolDll"/>.
+    /// </summary>
+    public static Result Run(
+        IEnumerable<string> args, string? standardInput = null, IEnumerable<string>? wrapper = null, TimeSpan? timeout = null, string? toolDll = null)
+    {
+        using var process = Start(args, wrapper, toolDll);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (standardInput is not null)
@@ -39,9 +59,9 @@ public static class ToolProcess
     /// Starts `atomicfile ARGS` with standard input, output and error redirected, and leaves it running: for tests that
     /// need a live writer in another process (e.g. `write PATH` holds its writer open until standard input closes).
     /// </summary>
-    public static Process Start(IEnumerable<string> args, IEnumerable<string>? wrapper = null)
+    public static Process Start(IEnumerable<string> args, IEnumerable<string>? wrapper = null, string? toolDll = null)
     {
-        var command = (wrapper ?? []).Concat([DotnetHost, ToolDll]).Concat(args).ToList();
+        var command = (wrapper ?? []).Concat([DotnetHost, toolDll ?? ToolDll]).Concat(args).ToList();
         var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,

@@ -114,8 +114,9 @@ public sealed class BadInputTests : IDisposable
         File.WriteAllText(path, "old");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         OpenToEveryone(_dir.Path);
+        var tool = ToolProcess.CopyForAnotherUser(_dir.File("tool"));
 
-        var result = ToolProcess.Run(["write", path], "new", wrapper: AsNobody());
+        var result = ToolProcess.Run(["write", path], "new", wrapper: AsNobody(), toolDll: tool);
 
         result.ExitCode.Should().Be(1);
         result.StandardError.Should().Contain("read-only").And.Contain(path);
@@ -129,9 +130,10 @@ public sealed class BadInputTests : IDisposable
         var path = _dir.File("a.txt");
         File.WriteAllText(path, "old");
         File.SetUnixFileMode(path, (UnixFileMode)0x1B6);
+        var tool = ToolProcess.CopyForAnotherUser(_dir.File("tool"));
         File.SetUnixFileMode(_dir.Path, (UnixFileMode)0x16D); // 0555: nobody may create the temp here
 
-        var result = ToolProcess.Run(["write", path], "new", wrapper: AsNobody());
+        var result = ToolProcess.Run(["write", path], "new", wrapper: AsNobody(), toolDll: tool);
 
         result.ExitCode.Should().Be(1);
         result.StandardError.Should().Contain("Permission denied");
