@@ -30,10 +30,13 @@ public static partial class AtomicFile
     {
         ArgumentNullException.ThrowIfNull(transform);
         options ??= AtomicFileOptions.Default;
-        var target = ResolvedTarget.Resolve(path, options);
+        // Disposed here too if the lock or the transform throws before the writer takes it over (disposing twice is harmless).
+        using var target = ResolvedTarget.Resolve(path, options);
         using var updateLock = FileLock.Acquire(LockPathFor(target), target.FullPath, options.LockTimeout, CancellationToken.None);
         var next = transform(ReadIfExists(target.FullPath)) ?? throw TransformReturnedNull(target.FullPath);
-        WriteAllBytes(target.FullPath, next, options);
+        using var writer = Open(target, overwrite: true, options);
+        writer.Write(next);
+        writer.Commit();
     }
 
     /// <summary>
@@ -75,11 +78,17 @@ public static partial class AtomicFile
     {
         ArgumentNullException.ThrowIfNull(transform);
         options ??= AtomicFileOptions.Default;
-        var target = ResolvedTarget.Resolve(path, options);
+        // Disposed here too if the lock or the transform throws before the writer takes it over (disposing twice is harmless).
+        using var target = ResolvedTarget.Resolve(path, options);
         using var updateLock = await FileLock.AcquireAsync(LockPathFor(target), target.FullPath, options.LockTimeout, cancellationToken).ConfigureAwait(false);
         var current = await ReadIfExistsAsync(target.FullPath, cancellationToken).ConfigureAwait(false);
         var next = await transform(current, cancellationToken).ConfigureAwait(false) ?? throw TransformReturnedNull(target.FullPath);
-        await WriteAllBytesAsync(target.FullPath, next, options, cancellationToken).ConfigureAwait(false);
+        var writer = Open(target, overwrite: true, options);
+        await using (writer.ConfigureAwait(false))
+        {
+            await writer.WriteAsync(next, cancellationToken).ConfigureAwait(false);
+            await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -105,7 +114,7 @@ public static partial class AtomicFile
         return UpdateAsync(path, async (current, ct) => EncodeText(await transform(DecodeText(current), ct).ConfigureAwait(false), path), options, cancellationToken);
     }
 
-    private static string LockPathFor(ResolvedTarget target) => Path.Join(target.Directory, LockFileName.For(target.FileName));
+    private static string LockPathFor(ResolvedTarget target) => target.Directory.Join(LockFileName.For(target.FileName));
 
     private static byte[]? ReadIfExists(string path)
     {

@@ -49,9 +49,14 @@ public static partial class AtomicFile
         if (!overwrite && target.Existing is not null)
         {
             // Fail before the caller spends work on content that could never be published.
+            target.Dispose();
             throw StagedFile.AlreadyExists(target.FullPath);
         }
 
-        return new AtomicFileWriter(StagedFile.Create(target, options), overwrite, options);
+        return Open(target, overwrite, options);
     }
+
+    /// <summary>A writer for a target already resolved (and checked): it takes ownership of <paramref name="target"/>.</summary>
+    private static AtomicFileWriter Open(ResolvedTarget target, bool overwrite, AtomicFileOptions options) =>
+        new(StagedFile.Create(target, options), overwrite, options);
 }

@@ -22,22 +22,25 @@ internal sealed class StagedFile : IDisposable
     private bool _published;
     private bool _disposed;
 
-    private StagedFile(ResolvedTarget target, string tempPath, SafeFileHandle handle, AtomicFileOptions options)
+    private StagedFile(ResolvedTarget target, string tempName, SafeFileHandle handle, AtomicFileOptions options)
     {
         Target = target;
-        TempPath = tempPath;
+        TempName = tempName;
         Handle = handle;
         _options = options;
     }
 
     internal ResolvedTarget Target { get; }
 
-    internal string TempPath { get; }
+    /// <summary>The temp's name in the target's directory.</summary>
+    internal string TempName { get; }
+
+    internal string TempPath => Target.Directory.Join(TempName);
 
     internal SafeFileHandle Handle { get; }
 
     /// <summary>Creates the temp for <paramref name="target"/>, with the permissions and owner the published file will have.</summary>
-    /// <param name="target">The file the temp will be published as.</param>
+    /// <param name="target">The file the temp will be published as. The staged file owns it from here on, also if this throws.</param>
     /// <param name="options">How to write.</param>
     /// <param name="announce">
     /// Called with each temp path before it is created, so a transaction journal can record it first: after a crash
@@ -46,16 +49,25 @@ internal sealed class StagedFile : IDisposable
     internal static StagedFile Create(ResolvedTarget target, AtomicFileOptions options, Action<string>? announce = null)
     {
         var platform = FileSystemPlatform.Current;
-        for (var attempt = 0; attempt < MaxNameAttempts; attempt++)
+        try
         {
-            var tempPath = Path.Join(target.Directory, TempFileName.For(target.FileName));
-            announce?.Invoke(tempPath);
-            if (platform.TryCreateTemp(tempPath, target.Existing, options) is { } handle)
+            for (var attempt = 0; attempt < MaxNameAttempts; attempt++)
             {
-                return new StagedFile(target, tempPath, handle, options);
+                var tempName = TempFileName.For(target.FileName);
+                announce?.Invoke(target.Directory.Join(tempName));
+                if (platform.TryCreateTemp(target.Directory, tempName, target.Existing, options) is { } handle)
+                {
+                    return new StagedFile(target, tempName, handle, options);
+                }
             }
         }
+        catch
+        {
+            target.Dispose();
+            throw;
+        }
 
+        target.Dispose();
         throw new IOException($"Could not create a temp file for '{target.FullPath}': {MaxNameAttempts} random names were all taken.");
     }
 
@@ -80,9 +92,9 @@ internal sealed class StagedFile : IDisposable
 
         if (overwrite)
         {
-            _platform.Replace(TempPath, Target.FullPath, _options);
+            _platform.Replace(Target.Directory, TempName, Target.FileName, _options);
         }
-        else if (!_platform.TryPublishNew(TempPath, Target.FullPath, _options))
+        else if (!_platform.TryPublishNew(Target.Directory, TempName, Target.FileName, _options))
         {
             throw AlreadyExists(Target.FullPath);
         }
@@ -111,7 +123,7 @@ internal sealed class StagedFile : IDisposable
         // Held until after the directory flush: otherwise the rename drops the replaced file's last link, and freeing
         // its blocks joins the journal commit that flush waits for — measured 5-8 % of a 64 MiB replace on ext4.
         using var replaced = overwrite && bytes >= KeepReplacedOpenFromBytes && Target.Existing is { Kind: FileKind.RegularFile }
-            ? _platform.KeepReplacedFileOpen(Target.FullPath)
+            ? _platform.KeepReplacedFileOpen(Target.Directory, Target.FileName)
             : null;
         Publish(overwrite);
         if (renameBeforeFlush)
@@ -157,6 +169,7 @@ internal sealed class StagedFile : IDisposable
     {
         _disposed = true;
         Handle.Dispose();
+        Target.Dispose();
     }
 
     /// <summary>Closes the temp and, unless it was published, removes it: the rollback.</summary>
@@ -169,6 +182,7 @@ internal sealed class StagedFile : IDisposable
 
         _disposed = true;
         Handle.Dispose();
+        using var target = Target;
         if (_published)
         {
             return;
@@ -176,7 +190,7 @@ internal sealed class StagedFile : IDisposable
 
         try
         {
-            _platform.DeleteFile(TempPath);
+            _platform.DeleteFile(Target.Directory, TempName);
             if (_options.Logger is { } logger)
             {
                 Log.RolledBack(logger, Target.FullPath, TempPath);

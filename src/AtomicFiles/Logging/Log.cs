@@ -49,4 +49,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Recovered the interrupted transaction journal {JournalPath}: completed {Completed} (false: rolled back)")]
     internal static partial void TransactionRecovered(ILogger logger, string journalPath, bool completed);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Could not give {Path} the group {Gid} of the file it replaces (errno {Errno}); its group permissions are removed, so no one reads it who could not read the old file")]
+    internal static partial void GroupNotPreserved(ILogger logger, string path, uint gid, int errno);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Published {Path}, but could not remove the temp's second name {TempPath}; Recover removes it")]
+    internal static partial void PublishedTempNameLeft(ILogger logger, Exception exception, string path, string tempPath);
 }

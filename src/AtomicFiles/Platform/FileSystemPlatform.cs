@@ -4,13 +4,31 @@ namespace AtomicFiles.Platform;
 
 /// <summary>
 /// The few operating-system calls the commit protocol is made of. One implementation per OS family, chosen once;
-/// everything above this class is platform-neutral.
+/// everything above this class is platform-neutral. Names are acted on relative to a <see cref="DirectoryHandle"/>,
+/// so what was resolved and checked is what is written.
 /// </summary>
 internal abstract class FileSystemPlatform
 {
     internal static FileSystemPlatform Current { get; } = OperatingSystem.IsWindows()
         ? new Windows.WindowsFileSystem()
         : new Unix.UnixFileSystem();
+
+    /// <summary>Opens the directory at the absolute <paramref name="path"/>, resolved by the kernel (links followed, <c>..</c> taken physically).</summary>
+    /// <exception cref="DirectoryNotFoundException">Nothing there, or not a directory.</exception>
+    internal abstract DirectoryHandle OpenDirectory(string path);
+
+    /// <summary>Opens <paramref name="relativePath"/> (links followed, <c>..</c> physical) starting from <paramref name="directory"/>.</summary>
+    /// <exception cref="DirectoryNotFoundException">Nothing there, or not a directory.</exception>
+    internal abstract DirectoryHandle OpenDirectory(DirectoryHandle directory, string relativePath);
+
+    /// <summary>Opens the subdirectory <paramref name="name"/> only if it is a real directory, not a symbolic link; <see langword="null"/> otherwise.</summary>
+    internal abstract DirectoryHandle? OpenSubdirectoryNoFollow(DirectoryHandle directory, string name);
+
+    /// <summary>The directory's path as the kernel knows it: no symbolic link, no <c>..</c>.</summary>
+    internal abstract string PhysicalPath(DirectoryHandle directory);
+
+    /// <summary>The directory's own status (its filesystem, owner and mode).</summary>
+    internal abstract ExistingFile StatusOf(DirectoryHandle directory);
 
     /// <summary>
     /// Lets go of what the writer holds on its temp before the rename publishes it, where holding it would get in the
@@ -19,38 +37,63 @@ internal abstract class FileSystemPlatform
     /// </summary>
     internal abstract void ReleaseBeforeRename(SafeFileHandle handle, string tempPath);
 
-    /// <summary>What is at <paramref name="path"/>, without following a final symbolic link; <see langword="null"/> if nothing.</summary>
-    internal abstract ExistingFile? Inspect(string path);
+    /// <summary>What is at <paramref name="name"/> in <paramref name="directory"/>, without following a symbolic link; <see langword="null"/> if nothing.</summary>
+    internal abstract ExistingFile? Inspect(DirectoryHandle directory, string name);
+
+    /// <summary>The target text of the symbolic link <paramref name="name"/>.</summary>
+    internal abstract string ReadLink(DirectoryHandle directory, string name);
+
+    /// <summary>
+    /// Throws <see cref="UnauthorizedAccessException"/> unless the symbolic link <paramref name="link"/> may be followed:
+    /// where other users may plant links, only links they could not have planted are followed.
+    /// </summary>
+    internal abstract void ThrowIfLinkNotFollowable(DirectoryHandle directory, string name, ExistingFile link);
 
     /// <summary>Throws <see cref="PathTooLongException"/> if the OS cannot hold a file of this name.</summary>
     internal abstract void ValidateFileName(string fileName, string path);
 
-    /// <summary>Throws <see cref="UnauthorizedAccessException"/> if the existing file at <paramref name="path"/> is read-only to this process.</summary>
-    internal abstract void ThrowIfReadOnly(string path);
+    /// <summary>Throws <see cref="UnauthorizedAccessException"/> if the existing file is read-only: to this process, or to everyone (root included).</summary>
+    internal abstract void ThrowIfReadOnly(DirectoryHandle directory, string name, ExistingFile existing);
 
     /// <summary>
-    /// Creates <paramref name="tempPath"/> exclusively, with permissions never wider than the final file's, and locks
+    /// Creates <paramref name="tempName"/> exclusively, with permissions never wider than the final file's, and locks
     /// it for this writer's lifetime so recovery never deletes it. Returns <see langword="null"/> if the name is taken.
     /// </summary>
-    internal abstract SafeFileHandle? TryCreateTemp(string tempPath, ExistingFile? replaced, AtomicFileOptions options);
+    internal abstract SafeFileHandle? TryCreateTemp(DirectoryHandle directory, string tempName, ExistingFile? replaced, AtomicFileOptions options);
 
     /// <summary>Forces the file's data to stable storage and reports any failure (never swallowed, never retried).</summary>
     internal abstract void FlushFile(SafeFileHandle handle, string path);
 
+    /// <summary>Atomically replaces <paramref name="targetName"/> (or creates it) with <paramref name="tempName"/>, both in <paramref name="directory"/>.</summary>
+    internal abstract void Replace(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options);
+
     /// <summary>Atomically replaces <paramref name="targetPath"/> (or creates it) with <paramref name="tempPath"/>.</summary>
     internal abstract void Replace(string tempPath, string targetPath, AtomicFileOptions options);
 
-    /// <summary>Atomically moves <paramref name="tempPath"/> to <paramref name="targetPath"/> only if nothing is there; false if something is.</summary>
-    internal abstract bool TryPublishNew(string tempPath, string targetPath, AtomicFileOptions options);
+    /// <summary>
+    /// Atomically moves <paramref name="tempName"/> to <paramref name="targetName"/> only if nothing is there; false if
+    /// something is. Once it has published, it reports success: a leftover second name is only litter.
+    /// </summary>
+    internal abstract bool TryPublishNew(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options);
 
     /// <summary>
-    /// Opens the regular file at <paramref name="targetPath"/>, which a rename is about to replace, so that its inode
-    /// outlives the rename until the handle is closed; <see langword="null"/> where that is not possible or not useful.
+    /// Opens the regular file <paramref name="name"/>, which a rename is about to replace, so that its inode outlives
+    /// the rename until the handle is closed; <see langword="null"/> where that is not possible or not useful.
     /// </summary>
-    internal virtual SafeFileHandle? KeepReplacedFileOpen(string targetPath) => null;
+    internal virtual SafeFileHandle? KeepReplacedFileOpen(DirectoryHandle directory, string name) => null;
 
     /// <summary>Makes the directory's entries (a rename, a delete) durable. A no-op where the OS does that itself.</summary>
-    internal abstract void FlushDirectory(string directory);
+    internal abstract void FlushDirectory(DirectoryHandle directory);
+
+    /// <summary>Makes the entries of the directory at <paramref name="directory"/> durable.</summary>
+    internal void FlushDirectory(string directory)
+    {
+        using var handle = OpenDirectory(directory);
+        FlushDirectory(handle);
+    }
+
+    /// <summary>Removes <paramref name="name"/> (a symbolic link itself, never its target); nothing there is not an error.</summary>
+    internal abstract void DeleteFile(DirectoryHandle directory, string name);
 
     /// <summary>Removes <paramref name="path"/>; nothing there is not an error.</summary>
     internal abstract void DeleteFile(string path);

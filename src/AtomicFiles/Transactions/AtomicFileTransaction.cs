@@ -35,7 +35,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     private readonly FileLock _lock;
     private readonly FileSystemPlatform _platform = FileSystemPlatform.Current;
     private readonly List<StagedReplace> _replaces = [];
-    private readonly List<(string FullPath, string Relative)> _deletes = [];
+    private readonly List<(DirectoryHandle Directory, string FileName, string Relative)> _deletes = [];
     private readonly HashSet<string> _claimed = new(TransactionRoot.PathComparer);
     private readonly List<SafeFileHandle> _replacedFiles = [];
     private JournalWriter? _journal;
@@ -120,22 +120,19 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     public void Delete(string path)
     {
         ThrowIfNotOpen();
-        var fullPath = _root.Absolute(path);
-        if (_platform.Inspect(fullPath) is { Kind: FileKind.Directory })
+        var (directory, fileName, relative) = _root.ResolveDelete(path);
+        try
         {
-            throw new UnauthorizedAccessException($"'{fullPath}' is a directory; a transaction deletes files only.");
+            ThrowIfClaimed(path, relative);
+            Journal()?.AppendDelete(relative);
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
         }
 
-        var directory = Path.GetDirectoryName(fullPath)!;
-        if (!Directory.Exists(directory))
-        {
-            throw new DirectoryNotFoundException($"Could not find the directory '{directory}' to delete '{Path.GetFileName(fullPath)}' from.");
-        }
-
-        var relative = _root.Confine(path, directory, Path.GetFileName(fullPath));
-        ThrowIfClaimed(path, relative);
-        Journal()?.AppendDelete(relative);
-        _deletes.Add((fullPath, relative));
+        _deletes.Add((directory, fileName, relative));
         _claimed.Add(relative);
         Step($"prepare delete {relative}");
     }
@@ -193,15 +190,17 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     internal static AtomicFileTransaction Begin(string rootDirectory, AtomicFileOptions options)
     {
         var root = TransactionRoot.Open(rootDirectory);
-        var rootLock = FileLock.Acquire(root.LockPath, root.FullPath, options.LockTimeout, CancellationToken.None);
+        FileLock? rootLock = null;
         try
         {
+            rootLock = FileLock.Acquire(root.LockPath, root.FullPath, options.LockTimeout, CancellationToken.None);
             TransactionRecovery.RecoverLocked(root, options);
             return new AtomicFileTransaction(root, rootLock, options);
         }
         catch
         {
-            rootLock.Dispose();
+            rootLock?.Dispose();
+            root.Dispose();
             throw;
         }
     }
@@ -212,8 +211,18 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     {
         ThrowIfNotOpen();
         var (target, relative) = _root.ResolveWrite(path, _options);
-        ThrowIfClaimed(path, relative);
-        var journal = Journal();
+        JournalWriter? journal;
+        try
+        {
+            ThrowIfClaimed(path, relative);
+            journal = Journal();
+        }
+        catch
+        {
+            target.Dispose();
+            throw;
+        }
+
         var relativeDirectory = Path.GetDirectoryName(relative)!;
 
         // Journaled before the temp exists: whenever a crash strikes, recovery knows every temp to remove.
@@ -309,7 +318,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
 
             if (_state != State.RolledBack)
             {
-                _lock.Dispose();
+                ReleaseRoot();
             }
         }
     }
@@ -336,7 +345,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     {
         foreach (var replace in _replaces)
         {
-            if (!File.Exists(replace.File.TempPath))
+            if (_platform.Inspect(replace.File.Target.Directory, replace.File.TempName) is null)
             {
                 throw new IOException($"The staged temp file '{replace.File.TempPath}' for '{replace.File.Target.FullPath}' was removed by another process; the transaction is rolled back.");
             }
@@ -372,17 +381,17 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         {
             if (replace.File.Target.Existing is { Kind: FileKind.RegularFile })
             {
-                HoldReplacedFile(replace.File.Target.FullPath);
+                HoldReplacedFile(replace.File.Target.Directory, replace.File.Target.FileName);
             }
 
             replace.File.Publish(overwrite: true);
             Step($"rename {replace.Relative}");
         }
 
-        foreach (var (fullPath, relative) in _deletes)
+        foreach (var (directory, fileName, relative) in _deletes)
         {
-            HoldReplacedFile(fullPath);
-            _platform.DeleteFile(fullPath);
+            HoldReplacedFile(directory, fileName);
+            _platform.DeleteFile(directory, fileName);
             Step($"delete {relative}");
         }
     }
@@ -393,9 +402,9 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     /// the renames the longest step of a 100-file commit (≈ 200 ms of ≈ 300). Closed all at once at the end
     /// (<see cref="ReleaseReplacedFiles"/>), the frees overlap: 30–80 ms for the 100 in the C floor.
     /// </summary>
-    private void HoldReplacedFile(string path)
+    private void HoldReplacedFile(DirectoryHandle directory, string fileName)
     {
-        if (_replacedFiles.Count < MaxHeldReplacedFiles && _platform.KeepReplacedFileOpen(path) is { } handle)
+        if (_replacedFiles.Count < MaxHeldReplacedFiles && _platform.KeepReplacedFileOpen(directory, fileName) is { } handle)
         {
             _replacedFiles.Add(handle);
         }
@@ -540,8 +549,20 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         }
         finally
         {
-            _lock.Dispose();
+            ReleaseRoot();
         }
+    }
+
+    /// <summary>Lets go of the root: its lock, and every directory this transaction held open.</summary>
+    private void ReleaseRoot()
+    {
+        foreach (var (directory, _, _) in _deletes)
+        {
+            directory.Dispose();
+        }
+
+        _lock.Dispose();
+        _root.Dispose();
     }
 
     /// <summary>After the commit point: close everything but delete nothing, so recovery can complete the transaction.</summary>

@@ -19,7 +19,7 @@ internal static class TransactionRecovery
     /// <returns>What was done, or <see langword="null"/> if there was no interrupted transaction.</returns>
     internal static TransactionRecoveryResult? Recover(string rootDirectory, AtomicFileOptions options, CancellationToken cancellationToken = default)
     {
-        var root = TransactionRoot.Open(rootDirectory);
+        using var root = TransactionRoot.Open(rootDirectory);
         if (!File.Exists(root.JournalPath))
         {
             return null;

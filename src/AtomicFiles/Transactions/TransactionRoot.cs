@@ -5,9 +5,11 @@ namespace AtomicFiles.Transactions;
 
 /// <summary>
 /// The directory a transaction is confined to: where its lock and journal live, and the judge of which paths a
-/// transaction may touch — only files physically inside it, on its filesystem.
+/// transaction may touch — only files physically inside it, on its filesystem. It judges by what the kernel resolves
+/// (the directory each file is created, renamed or deleted in is held open, and its physical path read back from the
+/// kernel), never by the text of a path.
 /// </summary>
-internal sealed class TransactionRoot
+internal sealed class TransactionRoot : IDisposable
 {
     /// <summary>The lock file that serializes transactions in one root. Kept after use (see <see cref="Locking.FileLock"/>).</summary>
     internal const string LockFileName = ".atomicfiles-transaction.lock";
@@ -19,23 +21,20 @@ internal sealed class TransactionRoot
         ? StringComparison.OrdinalIgnoreCase
         : StringComparison.Ordinal;
 
+    private readonly FileSystemPlatform _platform = FileSystemPlatform.Current;
     private readonly string _givenPath;
+    private readonly DirectoryHandle _directory;
     private readonly ulong _device;
 
-    // Directory → its real path, for the directories already confined. A transaction typically stages many files in
-    // few directories; resolving each file's directory again took one readlink per path component and a statx
-    // (≈ 10 syscalls a file here). The check guards against mistakes, not against a concurrent attacker: it was
-    // never atomic with the rename at commit, so checking a directory once per transaction is as strong.
-    private readonly Dictionary<string, string> _confinedDirectories = new(PathComparer);
-
-    private TransactionRoot(string givenPath, string fullPath, ulong device)
+    private TransactionRoot(string givenPath, DirectoryHandle directory, string fullPath, ulong device)
     {
         _givenPath = givenPath;
+        _directory = directory;
         FullPath = fullPath;
         _device = device;
     }
 
-    /// <summary>The root with every symbolic link resolved.</summary>
+    /// <summary>The root's physical path: every symbolic link resolved, by the kernel.</summary>
     internal string FullPath { get; }
 
     internal string LockPath => Path.Join(FullPath, LockFileName);
@@ -52,125 +51,192 @@ internal sealed class TransactionRoot
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rootDirectory);
         var given = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootDirectory));
-        if (!Directory.Exists(given))
+        var platform = FileSystemPlatform.Current;
+        DirectoryHandle directory;
+        try
         {
-            throw new DirectoryNotFoundException($"The transaction root '{given}' does not exist or is not a directory.");
+            directory = platform.OpenDirectory(given);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new DirectoryNotFoundException($"The transaction root '{given}' does not exist or is not a directory.", e);
         }
 
-        var real = RealPath.OfDirectory(given);
-        var device = FileSystemPlatform.Current.Inspect(real)?.Device
-            ?? throw new DirectoryNotFoundException($"The transaction root '{given}' disappeared.");
-        return new TransactionRoot(given, real, device);
+        try
+        {
+            return new TransactionRoot(given, directory, platform.PhysicalPath(directory), platform.StatusOf(directory).Device);
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
-    /// The absolute form of <paramref name="path"/>, which is taken relative to the root when it is relative, refused
-    /// if it names the root itself or lies outside it.
+    /// The absolute form of <paramref name="path"/>, which is taken relative to the root when it is relative. Where it
+    /// really leads is judged by <see cref="ResolveWrite"/> and <see cref="ResolveDelete"/>, by the kernel.
     /// </summary>
-    /// <exception cref="ArgumentException">The path is empty, names a directory, or lies outside the root.</exception>
-    internal string Absolute(string path)
+    /// <exception cref="ArgumentException">The path is empty or names a directory.</exception>
+    private string Absolute(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (Path.EndsInDirectorySeparator(path))
+        if (Path.EndsInDirectorySeparator(path) || Path.GetFileName(path) is "." or "..")
         {
-            throw new ArgumentException($"'{path}' ends with a directory separator; a transaction writes and deletes files.", nameof(path));
+            throw new ArgumentException($"'{path}' names a directory; a transaction writes and deletes files.", nameof(path));
         }
 
-        var full = Path.GetFullPath(path, _givenPath);
-        if (!IsStrictlyInside(full, _givenPath) && !IsStrictlyInside(full, FullPath))
+        return ResolvedTarget.Absolute(path, _givenPath);
+    }
+
+    /// <summary>Resolves, validates and confines a file a transaction will write. The caller owns the target.</summary>
+    /// <exception cref="ArgumentException">The file lies outside the root (also through a symbolic link), or is the root's own lock or journal.</exception>
+    /// <exception cref="IOException">The file is on another filesystem than the root (a mount point inside it).</exception>
+    internal (ResolvedTarget Target, string Relative) ResolveWrite(string path, AtomicFileOptions options)
+    {
+        var target = ResolvedTarget.Resolve(Absolute(path), options);
+        try
         {
-            throw new ArgumentException($"'{path}' is outside the transaction root '{_givenPath}'; a transaction only touches files under its root.", nameof(path));
+            return (target, Confine(path, target.Directory, target.FileName));
+        }
+        catch
+        {
+            target.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Resolves, validates and confines a file a transaction will delete: a symbolic link there is deleted itself. The caller owns the directory.</summary>
+    /// <exception cref="DirectoryNotFoundException">The file's directory does not exist.</exception>
+    /// <exception cref="UnauthorizedAccessException">The path is a directory.</exception>
+    /// <inheritdoc cref="ResolveWrite" path="/exception"/>
+    internal (DirectoryHandle Directory, string FileName, string Relative) ResolveDelete(string path)
+    {
+        var fullPath = Absolute(path);
+        var directoryPath = Path.GetDirectoryName(fullPath)!;
+        var fileName = Path.GetFileName(fullPath);
+        DirectoryHandle directory;
+        try
+        {
+            directory = _platform.OpenDirectory(directoryPath);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new DirectoryNotFoundException($"Could not find the directory '{directoryPath}' to delete '{fileName}' from.", e);
         }
 
-        return full;
+        try
+        {
+            if (_platform.Inspect(directory, fileName) is { Kind: FileKind.Directory })
+            {
+                throw new UnauthorizedAccessException($"'{fullPath}' is a directory; a transaction deletes files only.");
+            }
+
+            return (directory, fileName, Confine(path, directory, fileName));
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
-    /// Checks that a file whose directory is <paramref name="directory"/> physically lies inside the root and on its
-    /// filesystem, and returns its path relative to the root — the form the journal records.
+    /// Finds the file a journal names — by a relative path, untrusted if the journal was tampered with — by walking
+    /// down from the root one real directory at a time: no symbolic link, no <c>..</c>, nothing outside the root.
+    /// Returns <see langword="null"/> if the path leads anywhere else. The caller owns the directory.
     /// </summary>
-    /// <exception cref="ArgumentException">A symbolic link leads outside the root.</exception>
-    /// <exception cref="IOException">The directory is on another filesystem (a mount point inside the root).</exception>
-    internal string Confine(string path, string directory, string fileName)
-    {
-        if (!_confinedDirectories.TryGetValue(directory, out var realDirectory))
-        {
-            realDirectory = ConfineDirectory(path, directory);
-            _confinedDirectories.Add(directory, realDirectory);
-        }
-
-        var relative = Path.GetRelativePath(FullPath, Path.Join(realDirectory, fileName));
-        if (PathComparer.Equals(relative, JournalFileName) || PathComparer.Equals(relative, LockFileName))
-        {
-            throw new ArgumentException($"'{path}' is the transaction's own {(relative == LockFileName ? "lock" : "journal")} file; a transaction cannot write or delete it.", nameof(path));
-        }
-
-        return relative;
-    }
-
-    /// <summary>The real path of <paramref name="directory"/>, checked to lie inside the root and on its filesystem.</summary>
-    private string ConfineDirectory(string path, string directory)
-    {
-        var realDirectory = RealPath.OfDirectory(directory);
-        if (!IsInsideOrSame(realDirectory, FullPath))
-        {
-            throw new ArgumentException(
-                $"'{path}' leads outside the transaction root '{_givenPath}' through a symbolic link (its directory is '{realDirectory}').", nameof(path));
-        }
-
-        var device = FileSystemPlatform.Current.Inspect(realDirectory)?.Device
-            ?? throw new DirectoryNotFoundException($"Could not find the directory '{directory}'.");
-        if (device != _device)
-        {
-            throw new IOException(
-                $"'{path}' is on another filesystem than the transaction root '{_givenPath}' (a mount point inside it); "
-                + "its rename could not be atomic with the others.");
-        }
-
-        return realDirectory;
-    }
-
-    /// <summary>
-    /// Resolves a path read from a journal — relative, and untrusted if the journal was tampered with — to the file it
-    /// names, or <see langword="null"/> if it would lead anywhere but a file inside the root.
-    /// </summary>
-    internal string? FromJournal(string relativePath)
+    internal (DirectoryHandle Directory, string FileName)? OpenFromJournal(string relativePath)
     {
         if (relativePath.Length == 0 || Path.IsPathRooted(relativePath))
         {
             return null;
         }
 
-        var full = Path.GetFullPath(relativePath, FullPath);
-        if (!IsStrictlyInside(full, FullPath) || Path.GetDirectoryName(full) is not { } directory || !Directory.Exists(directory))
+        var segments = relativePath.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+        if (segments.Any(s => s.Length == 0 || s is "." or ".." || s.Contains('\0', StringComparison.Ordinal)))
         {
             return null;
         }
 
-        try
-        {
-            _ = Confine(full, directory, Path.GetFileName(full));
-            return full;
-        }
-        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        var fileName = segments[^1];
+        if (segments.Length == 1 && IsRootOwnFile(fileName))
         {
             return null;
         }
+
+        var directory = _platform.OpenDirectory(_directory, ".");
+        foreach (var segment in segments[..^1])
+        {
+            var next = _platform.OpenSubdirectoryNoFollow(directory, segment);
+            directory.Dispose();
+            if (next is null)
+            {
+                return null;
+            }
+
+            directory = next;
+        }
+
+        if (_platform.StatusOf(directory).Device != _device)
+        {
+            directory.Dispose();
+            return null;
+        }
+
+        return (directory, fileName);
     }
 
-    /// <summary>Resolves, validates and confines a file a transaction will write.</summary>
-    internal (ResolvedTarget Target, string Relative) ResolveWrite(string path, AtomicFileOptions options)
+    /// <summary>
+    /// Resolves a path read from a journal to the full path of the file it names, or <see langword="null"/> if it would
+    /// lead anywhere but a file inside the root (see <see cref="OpenFromJournal"/>).
+    /// </summary>
+    internal string? FromJournal(string relativePath)
     {
-        var target = ResolvedTarget.Resolve(Absolute(path), options);
-
-        // The symlink policy may have followed a link to its target: that is the file that gets replaced, so it is what must stay inside.
-        if (!IsStrictlyInside(target.FullPath, _givenPath) && !IsStrictlyInside(target.FullPath, FullPath))
+        if (OpenFromJournal(relativePath) is not var (directory, fileName))
         {
-            throw new ArgumentException($"'{path}' is a symbolic link to '{target.FullPath}', outside the transaction root '{_givenPath}'.", nameof(path));
+            return null;
         }
 
-        return (target, Confine(path, target.Directory, target.FileName));
+        using (directory)
+        {
+            return Path.Join(FullPath, relativePath);
+        }
     }
+
+    public void Dispose() => _directory.Dispose();
+
+    /// <summary>
+    /// Checks that <paramref name="fileName"/> in the open <paramref name="directory"/> physically lies inside the root
+    /// and on its filesystem, and returns its path relative to the root — the form the journal records.
+    /// </summary>
+    private string Confine(string path, DirectoryHandle directory, string fileName)
+    {
+        var realDirectory = _platform.PhysicalPath(directory);
+        if (!IsInsideOrSame(realDirectory, FullPath))
+        {
+            throw new ArgumentException(
+                $"'{path}' is outside the transaction root '{_givenPath}' (its directory is '{realDirectory}'); a transaction only touches files under its root.", nameof(path));
+        }
+
+        if (_platform.StatusOf(directory).Device != _device)
+        {
+            throw new IOException(
+                $"'{path}' is on another filesystem than the transaction root '{_givenPath}' (a mount point inside it); "
+                + "its rename could not be atomic with the others.");
+        }
+
+        var relative = Path.GetRelativePath(FullPath, Path.Join(realDirectory, fileName));
+        if (IsRootOwnFile(relative))
+        {
+            throw new ArgumentException($"'{path}' is the transaction's own {(PathComparer.Equals(relative, LockFileName) ? "lock" : "journal")} file; a transaction cannot write or delete it.", nameof(path));
+        }
+
+        return relative;
+    }
+
+    private static bool IsRootOwnFile(string relative) =>
+        PathComparer.Equals(relative, JournalFileName) || PathComparer.Equals(relative, LockFileName);
 
     private static bool IsStrictlyInside(string fullPath, string directory)
     {

@@ -8,7 +8,7 @@ namespace AtomicFiles.Tests.Support;
 /// </summary>
 internal sealed partial class StraceLog
 {
-    private const string TracedCalls = "trace=openat,open,fcntl,flock,write,pwrite64,fsync,fdatasync,rename,renameat,renameat2,link,unlink,close";
+    private const string TracedCalls = "trace=openat,open,fcntl,flock,write,pwrite64,fsync,fdatasync,rename,renameat,renameat2,link,linkat,unlink,unlinkat,close";
 
     private StraceLog(IReadOnlyList<string> calls, ToolProcess.Result result)
     {
@@ -57,7 +57,8 @@ internal sealed partial class StraceLog
     internal IReadOnlyList<string> StepsFor(string targetPath)
     {
         var directory = Path.GetDirectoryName(targetPath)!;
-        var tempPattern = new Regex("\"" + Regex.Escape(directory) + "/\\." + Regex.Escape(Path.GetFileName(targetPath)) + "\\.[a-z0-9]{10}\\.tmp\"");
+        // The library names files relative to its open directory (openat, renameat, unlinkat); a path also matches.
+        var tempPattern = new Regex("\"(?:" + Regex.Escape(directory) + "/)?\\." + Regex.Escape(Path.GetFileName(targetPath)) + "\\.[a-z0-9]{10}\\.tmp\"");
         var steps = new List<string>();
         string? tempFd = null;
         string? dirFd = null;
@@ -71,19 +72,20 @@ internal sealed partial class StraceLog
 
             var (name, args, result) = (parsed.Groups[1].Value, parsed.Groups[2].Value, parsed.Groups[3].Value);
             var firstArg = args.Split(',')[0];
+            var namesTarget = args.Contains($"\"{targetPath}\"") || (firstArg == dirFd && args.Contains($"\"{Path.GetFileName(targetPath)}\""));
             string? step = name switch
             {
                 "openat" or "open" when tempPattern.IsMatch(args) && args.Contains("O_CREAT") => Remember(ref tempFd, result, "create-temp"),
                 "openat" or "open" when args.Contains($"\"{directory}\"") && args.Contains("O_DIRECTORY") => Remember(ref dirFd, result, null),
-                "openat" or "open" when args.Contains($"\"{targetPath}\"") && !args.Contains("O_CREAT") => Remember(ref replacedFd, result, "hold-replaced"),
+                "openat" or "open" when namesTarget && !args.Contains("O_CREAT") => Remember(ref replacedFd, result, "hold-replaced"),
                 "fcntl" when firstArg == tempFd && args.Contains("F_OFD_SETLKW,") && args.Contains("l_type=F_WRLCK") => "lock-temp",
                 "fcntl" when firstArg == tempFd && args.Contains("F_OFD_SETLK,") && args.Contains("l_type=F_RDLCK") => "share-lock",
                 "flock" when firstArg == tempFd => "flock-temp",
                 "write" or "pwrite64" when firstArg == tempFd => "write",
                 "fsync" or "fdatasync" when firstArg == tempFd => "fsync-temp",
                 "fsync" or "fdatasync" when firstArg == dirFd => "fsync-dir",
-                "rename" or "renameat" or "renameat2" or "link" when tempPattern.IsMatch(args) && args.Contains($"\"{targetPath}\"") => name == "link" ? "link" : "rename",
-                "unlink" when tempPattern.IsMatch(args) => "unlink-temp",
+                "rename" or "renameat" or "renameat2" or "link" or "linkat" when tempPattern.IsMatch(args) && (args.Contains($"\"{targetPath}\"") || args.Contains($"\"{Path.GetFileName(targetPath)}\"")) => name.StartsWith("link", StringComparison.Ordinal) ? "link" : "rename",
+                "unlink" or "unlinkat" when tempPattern.IsMatch(args) => "unlink-temp",
                 "close" when firstArg == tempFd => Forget(ref tempFd, "close-temp"),
                 "close" when firstArg == dirFd => Forget(ref dirFd, null),
                 "close" when firstArg == replacedFd => Forget(ref replacedFd, "close-replaced"),
@@ -115,7 +117,8 @@ internal sealed partial class StraceLog
 
             var (name, args, result) = (parsed.Groups[1].Value, parsed.Groups[2].Value, parsed.Groups[3].Value);
             var parts = args.Split(", ");
-            var named = args.Contains($"\"{path}\"", StringComparison.Ordinal);
+            // By its path, or by its name relative to a directory descriptor: the tests' temp names are unique.
+            var named = args.Contains($"\"{path}\"", StringComparison.Ordinal) || args.Contains($"\"{Path.GetFileName(path)}\"", StringComparison.Ordinal);
             var onFd = fd is not null && parts[0] == fd;
             switch (name)
             {
@@ -131,7 +134,7 @@ internal sealed partial class StraceLog
                 case "close" when onFd:
                     Forget(ref fd, null);
                     break;
-                case "unlink" when named:
+                case "unlink" or "unlinkat" when named:
                     calls.Add("unlink");
                     break;
             }

@@ -43,6 +43,28 @@ internal readonly record struct UnixFileStatus(uint Mode, uint Uid, uint Gid, ul
         return result == 0 ? 0 : UnixErrors.LastErrno;
     }
 
+    /// <summary>fstatat without following: the status of <paramref name="name"/> in <paramref name="directory"/> itself. Returns the errno on failure.</summary>
+    internal static int TryGet(DirectoryHandle directory, string name, out UnixFileStatus status)
+    {
+        int result;
+        if (OperatingSystem.IsLinux())
+        {
+            using var lease = new FileDescriptorLease(directory.Handle);
+            result = Sys.Statx(lease.Fd, name, Sys.AT_SYMLINK_NOFOLLOW, Sys.STATX_BASIC_STATS, out var buffer);
+            status = FromStatx(buffer);
+        }
+        else
+        {
+            Sys.MacStatBuffer buffer;
+            result = RuntimeInformation.ProcessArchitecture == Architecture.X64
+                ? Sys.MacFStatAtX64(directory.Handle, name, out buffer, Sys.MAC_AT_SYMLINK_NOFOLLOW)
+                : Sys.MacFStatAtArm64(directory.Handle, name, out buffer, Sys.MAC_AT_SYMLINK_NOFOLLOW);
+            status = FromMac(buffer);
+        }
+
+        return result == 0 ? 0 : UnixErrors.LastErrno;
+    }
+
     /// <summary>fstat: the status of an open file.</summary>
     internal static UnixFileStatus Get(SafeFileHandle handle, string pathForErrors)
     {

@@ -11,6 +11,13 @@ internal sealed class UnixFileSystem : FileSystemPlatform
 {
     private const int NameMaxBytes = 255;
     private const uint DefaultCreateMode = 0x1B6; // 0666; open(2) applies the umask.
+    private const uint OwnerOnly = 0x180; // 0600
+    private const uint SetUserId = 0x800; // 04000
+    private const uint SetGroupId = 0x400; // 02000
+    private const uint StickyBit = 0x200; // 01000
+    private const uint GroupPermissions = 0x38; // 0070
+    private const uint OthersWrite = 0x2; // 0002
+    private const uint AnyWrite = 0x92; // 0222
 
     // Set once renameat2 turns out to be missing (old glibc, musl) or unsupported by the filesystem.
     private static volatile bool s_renameNoReplaceUnavailable = !OperatingSystem.IsLinux();
@@ -22,16 +29,74 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     {
     }
 
-    internal override ExistingFile? Inspect(string path)
+    internal override DirectoryHandle OpenDirectory(string path)
     {
-        var errno = UnixFileStatus.TryGet(path, out var status);
+        var fd = OpenDirectoryDescriptor(path, flags => OpenRetryingEintr(path, flags));
+        return new DirectoryHandle(path, new SafeFileHandle(fd, ownsHandle: true));
+    }
+
+    internal override DirectoryHandle OpenDirectory(DirectoryHandle directory, string relativePath)
+    {
+        var fd = OpenDirectoryDescriptor(relativePath, flags => OpenAtRetryingEintr(directory, relativePath, flags));
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        try
+        {
+            return new DirectoryHandle(PhysicalPathOf(handle, relativePath), handle);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    internal override DirectoryHandle? OpenSubdirectoryNoFollow(DirectoryHandle directory, string name)
+    {
+        var flags = OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
+        var fd = OpenAtRetryingEintr(directory, name, flags);
+        if (fd < 0)
+        {
+            var errno = UnixErrors.LastErrno;
+            return errno == Errno.ENOENT || errno == Errno.ENOTDIR || errno == Errno.ELOOP
+                ? null
+                : throw UnixErrors.ToException(errno, "Opening the directory", directory.Join(name));
+        }
+
+        return new DirectoryHandle(directory.Join(name), new SafeFileHandle(fd, ownsHandle: true));
+    }
+
+    internal override string PhysicalPath(DirectoryHandle directory) => PhysicalPathOf(directory.Handle, directory.Path);
+
+    internal override ExistingFile StatusOf(DirectoryHandle directory) => ToExisting(UnixFileStatus.Get(directory.Handle, directory.Path));
+
+    internal override ExistingFile? Inspect(DirectoryHandle directory, string name)
+    {
+        var errno = UnixFileStatus.TryGet(directory, name, out var status);
         return errno switch
         {
-            0 => new ExistingFile(status.Kind, status.Permissions, status.Uid, status.Gid, status.Device),
+            0 => ToExisting(status),
             Errno.ENOENT => null,
-            Errno.ENOTDIR => throw new DirectoryNotFoundException($"Could not find a part of the path '{path}': a parent is not a directory."),
-            _ => throw UnixErrors.ToException(errno, "Reading the status of", path),
+            _ => throw UnixErrors.ToException(errno, "Reading the status of", directory.Join(name)),
         };
+    }
+
+    internal override string ReadLink(DirectoryHandle directory, string name) => ReadLinkAt(directory.Handle, name, directory.Join(name));
+
+    internal override void ThrowIfLinkNotFollowable(DirectoryHandle directory, string name, ExistingFile link)
+    {
+        // The kernel's protected_symlinks rule, applied whatever the sysctl says: in a sticky world-writable directory
+        // (/tmp) any user may plant a link, so only links planted by us or by the directory's owner are followed.
+        var holder = StatusOf(directory);
+        var sharedWithOthers = (holder.Mode & StickyBit) != 0 && (holder.Mode & OthersWrite) != 0;
+        if (sharedWithOthers && link.Uid != Sys.GetEUid() && link.Uid != holder.Uid)
+        {
+            throw new UnauthorizedAccessException(
+                $"'{directory.Join(name)}' is a symbolic link owned by another user (uid {link.Uid}) in the sticky, world-writable "
+                + $"directory '{directory.Path}': anyone may have planted it there, so it is not followed.")
+            {
+                HResult = Errno.EACCES,
+            };
+        }
     }
 
     internal override void ValidateFileName(string fileName, string path)
@@ -42,45 +107,46 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         }
     }
 
-    internal override void ThrowIfReadOnly(string path)
+    internal override void ThrowIfReadOnly(DirectoryHandle directory, string name, ExistingFile existing)
     {
-        if (Sys.Access(path, Sys.W_OK) != 0)
+        // No write bit at all: read-only by intent, which root's privilege to write anyway does not override here.
+        if ((existing.Mode & AnyWrite) == 0)
+        {
+            throw ReadOnly(directory.Join(name), Errno.EACCES);
+        }
+
+        if (Sys.FAccessAt(directory.Handle, name, Sys.W_OK, Sys.AT_EACCESS) != 0)
         {
             var errno = UnixErrors.LastErrno;
             if (errno is Errno.EACCES or Errno.EPERM)
             {
-                throw new UnauthorizedAccessException($"'{path}' is read-only: this process may not write to it, so it is left unchanged.")
-                {
-                    HResult = errno,
-                };
+                throw ReadOnly(directory.Join(name), errno);
             }
 
             if (errno == Errno.EROFS)
             {
-                throw UnixErrors.ToException(errno, "Writing", path);
+                throw UnixErrors.ToException(errno, "Writing", directory.Join(name));
             }
         }
     }
 
-    internal override SafeFileHandle? TryCreateTemp(string tempPath, ExistingFile? replaced, AtomicFileOptions options)
+    internal override SafeFileHandle? TryCreateTemp(DirectoryHandle directory, string tempName, ExistingFile? replaced, AtomicFileOptions options)
     {
         var preserve = options.PreserveMetadata && replaced is { Kind: FileKind.RegularFile };
-        var mode = preserve ? replaced!.Value.Mode : options.UnixCreateMode is { } m ? (uint)m : DefaultCreateMode;
+
+        // A temp that will take a replaced file's owner and mode starts owner-only: until its group is right, the final
+        // mode's group bits would let the wrong group read it.
+        var mode = preserve ? OwnerOnly : options.UnixCreateMode is { } m ? (uint)m : DefaultCreateMode;
+
         // Read-write, though the writer only writes: the shared OFD lock needs a readable descriptor. Creating the file
         // grants both whatever its mode says, so a read-only or write-only final mode still works.
         var flags = OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
-
-        var fd = OpenRetryingEintr(tempPath, flags, mode);
+        var tempPath = directory.Join(tempName);
+        var fd = OpenAtRetryingEintr(directory, tempName, flags, mode);
         if (fd < 0)
         {
             var errno = UnixErrors.LastErrno;
-            return errno switch
-            {
-                Errno.EEXIST => null,
-                Errno.ENOENT or Errno.ENOTDIR => throw new DirectoryNotFoundException(
-                    $"Could not find the directory of '{tempPath}'.") { HResult = errno },
-                _ => throw UnixErrors.ToException(errno, "Creating the temp file", tempPath),
-            };
+            return errno == Errno.EEXIST ? null : throw UnixErrors.ToException(errno, "Creating the temp file", tempPath);
         }
 
         var handle = new SafeFileHandle(fd, ownsHandle: true);
@@ -92,7 +158,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
             {
                 // Recovery locked and removed it in the instant between our open and our lock. Take another name.
                 handle.Dispose();
-                DeleteFile(tempPath);
+                DeleteFile(directory, tempName);
                 return null;
             }
 
@@ -109,7 +175,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         catch
         {
             handle.Dispose();
-            DeleteFile(tempPath);
+            DeleteFile(directory, tempName);
             throw;
         }
     }
@@ -120,22 +186,29 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         FlushDescriptor(lease.Fd, path);
     }
 
-    internal override void Replace(string tempPath, string targetPath, AtomicFileOptions options)
+    internal override void Replace(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options)
     {
-        if (Sys.Rename(tempPath, targetPath) != 0)
+        if (Sys.RenameAt(directory.Handle, tempName, directory.Handle, targetName) != 0)
         {
-            var errno = UnixErrors.LastErrno;
-            throw errno == Errno.EXDEV
-                ? new IOException($"'{tempPath}' and '{targetPath}' are on different filesystems; an atomic rename is impossible and a copy is never used.") { HResult = errno }
-                : UnixErrors.ToException(errno, "Renaming the temp file over", targetPath);
+            throw RenameFailed(UnixErrors.LastErrno, directory.Join(tempName), directory.Join(targetName));
         }
     }
 
-    internal override bool TryPublishNew(string tempPath, string targetPath, AtomicFileOptions options)
+    internal override void Replace(string tempPath, string targetPath, AtomicFileOptions options)
+    {
+        using var from = OpenDirectory(Path.GetDirectoryName(tempPath)!);
+        using var to = OpenDirectory(Path.GetDirectoryName(targetPath)!);
+        if (Sys.RenameAt(from.Handle, Path.GetFileName(tempPath), to.Handle, Path.GetFileName(targetPath)) != 0)
+        {
+            throw RenameFailed(UnixErrors.LastErrno, tempPath, targetPath);
+        }
+    }
+
+    internal override bool TryPublishNew(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options)
     {
         if (!s_renameNoReplaceUnavailable)
         {
-            var result = RenameNoReplace(tempPath, targetPath);
+            var result = RenameNoReplace(directory, tempName, targetName);
             if (result is { } published)
             {
                 return published;
@@ -145,35 +218,48 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         }
 
         // link(2) fails with EEXIST if anything is at the target: as race-free as RENAME_NOREPLACE, one step longer.
-        if (Sys.Link(tempPath, targetPath) != 0)
+        if (Sys.LinkAt(directory.Handle, tempName, directory.Handle, targetName, 0) != 0)
         {
             var errno = UnixErrors.LastErrno;
-            return errno == Errno.EEXIST ? false : throw UnixErrors.ToException(errno, "Linking the temp file to", targetPath);
+            return errno == Errno.EEXIST ? false : throw UnixErrors.ToException(errno, "Linking the temp file to", directory.Join(targetName));
         }
 
-        // The content is published; a leftover second name is only litter, which Recover sweeps.
-        DeleteFile(tempPath);
+        // Published: whatever happens to the temp's second name now, the commit has happened and must say so.
+        try
+        {
+            DeleteFile(directory, tempName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (options.Logger is { } logger)
+            {
+                Log.PublishedTempNameLeft(logger, e, directory.Join(targetName), directory.Join(tempName));
+            }
+        }
+
         return true;
     }
 
-    internal override SafeFileHandle? KeepReplacedFileOpen(string targetPath)
+    internal override SafeFileHandle? KeepReplacedFileOpen(DirectoryHandle directory, string name)
     {
         // Best effort, so no retry and no error: a file this process may not read is simply not held.
         // O_NONBLOCK: never hang on a FIFO put there since the target was inspected.
-        var fd = Sys.Open(targetPath, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0);
+        var fd = Sys.OpenAt(directory.Handle, name, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0);
         return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
     }
 
-    internal override void FlushDirectory(string directory)
+    internal override void FlushDirectory(DirectoryHandle directory)
     {
-        var fd = OpenRetryingEintr(directory, OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC);
-        if (fd < 0)
-        {
-            throw UnixErrors.ToException(UnixErrors.LastErrno, "Opening the directory", directory);
-        }
+        using var lease = new FileDescriptorLease(directory.Handle);
+        FlushDescriptor(lease.Fd, directory.Path);
+    }
 
-        using var handle = new SafeFileHandle(fd, ownsHandle: true);
-        FlushDescriptor(fd, directory);
+    internal override void DeleteFile(DirectoryHandle directory, string name)
+    {
+        if (Sys.UnlinkAt(directory.Handle, name, 0) != 0 && UnixErrors.LastErrno is var errno && errno != Errno.ENOENT)
+        {
+            throw UnixErrors.ToException(errno, "Deleting", directory.Join(name));
+        }
     }
 
     internal override void DeleteFile(string path)
@@ -231,18 +317,14 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     }
 
     /// <returns>true if renamed, false if the target exists, null if this system cannot rename without replacing.</returns>
-    private static bool? RenameNoReplace(string tempPath, string targetPath)
+    private static bool? RenameNoReplace(DirectoryHandle directory, string tempName, string targetName)
     {
         try
         {
-            if (OperatingSystem.IsMacOS())
-            {
-                if (Sys.RenamexNp(tempPath, targetPath, Sys.RENAME_EXCL) == 0)
-                {
-                    return true;
-                }
-            }
-            else if (Sys.RenameAt2(Sys.AT_FDCWD, tempPath, Sys.AT_FDCWD, targetPath, Sys.RENAME_NOREPLACE) == 0)
+            var result = OperatingSystem.IsMacOS()
+                ? Sys.RenameAtxNp(directory.Handle, tempName, directory.Handle, targetName, Sys.RENAME_EXCL)
+                : Sys.RenameAt2(directory.Handle, tempName, directory.Handle, targetName, Sys.RENAME_NOREPLACE);
+            if (result == 0)
             {
                 return true;
             }
@@ -261,7 +343,74 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         // The filesystem (some FUSE, NFS, older kernels) or the libc does not support the flag.
         return errno == Errno.EINVAL || errno == Errno.ENOSYS || errno == Errno.ENOTSUP
             ? null
-            : throw UnixErrors.ToException(errno, "Renaming the temp file to", targetPath);
+            : throw UnixErrors.ToException(errno, "Renaming the temp file to", directory.Join(targetName));
+    }
+
+    private static Exception RenameFailed(int errno, string tempPath, string targetPath) => errno == Errno.EXDEV
+        ? new IOException($"'{tempPath}' and '{targetPath}' are on different filesystems; an atomic rename is impossible and a copy is never used.") { HResult = errno }
+        : UnixErrors.ToException(errno, "Renaming the temp file over", targetPath);
+
+    private static UnauthorizedAccessException ReadOnly(string path, int errno) =>
+        new($"'{path}' is read-only: this process may not write to it, so it is left unchanged.") { HResult = errno };
+
+    private static ExistingFile ToExisting(UnixFileStatus status) =>
+        new(status.Kind, status.Permissions, status.Uid, status.Gid, status.Device);
+
+    /// <summary>Opens a directory for *at calls, by <paramref name="open"/>; without read permission, as a path-only handle where Linux allows.</summary>
+    private static int OpenDirectoryDescriptor(string pathForErrors, Func<int, int> open)
+    {
+        var fd = open(OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC);
+        if (fd < 0 && UnixErrors.LastErrno == Errno.EACCES && OpenFlags.O_PATH != 0)
+        {
+            // A directory one may write in but not list: O_PATH serves every *at call; only its flush will be refused.
+            fd = open(OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC);
+        }
+
+        if (fd < 0)
+        {
+            var errno = UnixErrors.LastErrno;
+            throw errno == Errno.ENOENT || errno == Errno.ENOTDIR
+                ? new DirectoryNotFoundException($"Could not find the directory '{pathForErrors}'.") { HResult = errno }
+                : UnixErrors.ToException(errno, "Opening the directory", pathForErrors);
+        }
+
+        return fd;
+    }
+
+    /// <summary>The kernel's name for an open directory: /proc's link on Linux, F_GETPATH on macOS.</summary>
+    private static string PhysicalPathOf(SafeFileHandle handle, string pathForErrors)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            using var lease = new FileDescriptorLease(handle);
+            return ReadLinkAt(handle, $"/proc/self/fd/{lease.Fd}", pathForErrors);
+        }
+
+        var buffer = new byte[Sys.MAXPATHLEN];
+        if (Sys.FcntlGetPath(handle, Sys.F_GETPATH, buffer) != 0)
+        {
+            throw UnixErrors.ToException(UnixErrors.LastErrno, "Finding the path of the directory", pathForErrors);
+        }
+
+        return Encoding.UTF8.GetString(buffer, 0, Array.IndexOf(buffer, (byte)0));
+    }
+
+    private static string ReadLinkAt(SafeFileHandle directory, string path, string pathForErrors)
+    {
+        for (var size = 256; ; size *= 4)
+        {
+            var buffer = new byte[size];
+            var length = Sys.ReadLinkAt(directory, path, buffer, size);
+            if (length < 0)
+            {
+                throw UnixErrors.ToException(UnixErrors.LastErrno, "Reading the symbolic link", pathForErrors);
+            }
+
+            if (length < size)
+            {
+                return Encoding.UTF8.GetString(buffer, 0, (int)length);
+            }
+        }
     }
 
     private static void FlushDescriptor(int fd, string path)
@@ -307,22 +456,52 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         return fd;
     }
 
+    private static int OpenAtRetryingEintr(DirectoryHandle directory, string name, int flags, uint mode = 0)
+    {
+        int fd;
+        do
+        {
+            fd = Sys.OpenAt(directory.Handle, name, flags, mode);
+        }
+        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
+
+        return fd;
+    }
+
+    /// <summary>
+    /// Gives the owner-only temp the replaced file's owner, group and mode, as far as allowed, never wider than what the
+    /// old file allowed: if its group cannot be kept, the group loses its permissions rather than pass them to ours;
+    /// if its owner cannot be kept, a set-user-id bit is dropped rather than made to run as us.
+    /// </summary>
     private static void CopyOwnerAndMode(SafeFileHandle handle, string tempPath, UnixFileStatus created, ExistingFile replaced, ILogger? logger)
     {
         using var lease = new FileDescriptorLease(handle);
-        var ownerChanged = false;
-        if (created.Uid != replaced.Uid || created.Gid != replaced.Gid)
+        var mode = replaced.Mode;
+        if ((created.Uid != replaced.Uid || created.Gid != replaced.Gid) && Sys.FChown(lease.Fd, replaced.Uid, replaced.Gid) != 0)
         {
-            ownerChanged = true;
             // Only root may give a file away; anyone may pick one of their own groups. Keep what is allowed.
-            if (Sys.FChown(lease.Fd, replaced.Uid, replaced.Gid) != 0 && Sys.FChown(lease.Fd, uint.MaxValue, replaced.Gid) != 0 && logger is not null)
+            var errno = UnixErrors.LastErrno;
+            if (created.Uid != replaced.Uid)
             {
-                Log.OwnerNotPreserved(logger, tempPath, replaced.Uid, replaced.Gid, UnixErrors.LastErrno);
+                mode &= ~SetUserId;
+                if (logger is not null)
+                {
+                    Log.OwnerNotPreserved(logger, tempPath, replaced.Uid, replaced.Gid, errno);
+                }
+            }
+
+            if (created.Gid != replaced.Gid && Sys.FChown(lease.Fd, uint.MaxValue, replaced.Gid) != 0)
+            {
+                mode &= ~(SetGroupId | GroupPermissions);
+                if (logger is not null)
+                {
+                    Log.GroupNotPreserved(logger, tempPath, replaced.Gid, UnixErrors.LastErrno);
+                }
             }
         }
 
-        // After chown, which clears set-id bits; and because the umask may have narrowed the mode open(2) gave.
-        if ((ownerChanged || created.Permissions != replaced.Mode) && Sys.FChmod(lease.Fd, replaced.Mode) != 0)
+        // After chown, which clears set-id bits; and always, since the temp was created owner-only.
+        if (Sys.FChmod(lease.Fd, mode) != 0)
         {
             throw UnixErrors.ToException(UnixErrors.LastErrno, "Setting the permissions of", tempPath);
         }

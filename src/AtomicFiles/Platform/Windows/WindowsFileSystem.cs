@@ -16,7 +16,35 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
 
     internal override void ReleaseBeforeRename(SafeFileHandle handle, string tempPath) => handle.Dispose();
 
-    internal override ExistingFile? Inspect(string path)
+    internal override DirectoryHandle OpenDirectory(string path) =>
+        Directory.Exists(path) ? new DirectoryHandle(path, handle: null) : throw new DirectoryNotFoundException($"Could not find the directory '{path}'.");
+
+    // Windows resolves ".." in a path by its text, before any link: the joined text is what the OS opens.
+    internal override DirectoryHandle OpenDirectory(DirectoryHandle directory, string relativePath) =>
+        OpenDirectory(Path.TrimEndingDirectorySeparator(Path.GetFullPath(relativePath, directory.Path)));
+
+    internal override DirectoryHandle? OpenSubdirectoryNoFollow(DirectoryHandle directory, string name)
+    {
+        var path = directory.Join(name);
+        return Inspect(path) is { Kind: FileKind.Directory } ? new DirectoryHandle(path, handle: null) : null;
+    }
+
+    internal override string PhysicalPath(DirectoryHandle directory) => Transactions.RealPath.OfDirectory(directory.Path);
+
+    internal override ExistingFile StatusOf(DirectoryHandle directory) =>
+        Inspect(directory.Path) ?? throw new DirectoryNotFoundException($"Could not find the directory '{directory.Path}'.");
+
+    internal override ExistingFile? Inspect(DirectoryHandle directory, string name) => Inspect(directory.Join(name));
+
+    internal override string ReadLink(DirectoryHandle directory, string name) =>
+        new FileInfo(directory.Join(name)).LinkTarget ?? throw new IOException($"'{directory.Join(name)}' is not a symbolic link.");
+
+    // Creating symbolic links takes a privilege on Windows; no other user plants one in a shared folder.
+    internal override void ThrowIfLinkNotFollowable(DirectoryHandle directory, string name, ExistingFile link)
+    {
+    }
+
+    private static ExistingFile? Inspect(string path)
     {
         FileAttributes attributes;
         try
@@ -49,16 +77,18 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
         }
     }
 
-    internal override void ThrowIfReadOnly(string path)
+    internal override void ThrowIfReadOnly(DirectoryHandle directory, string name, ExistingFile existing)
     {
+        var path = directory.Join(name);
         if ((File.GetAttributes(path) & FileAttributes.ReadOnly) != 0)
         {
             throw new UnauthorizedAccessException($"'{path}' is read-only, so it is left unchanged.");
         }
     }
 
-    internal override SafeFileHandle? TryCreateTemp(string tempPath, ExistingFile? replaced, AtomicFileOptions options)
+    internal override SafeFileHandle? TryCreateTemp(DirectoryHandle directory, string tempName, ExistingFile? replaced, AtomicFileOptions options)
     {
+        var tempPath = directory.Join(tempName);
         try
         {
             // FileShare.None: recovery cannot delete the temp while this writer holds it open.
@@ -78,11 +108,15 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
         }
     }
 
+    internal override void Replace(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options) =>
+        Replace(directory.Join(tempName), directory.Join(targetName), options);
+
     internal override void Replace(string tempPath, string targetPath, AtomicFileOptions options) =>
         MoveWithRetries(tempPath, targetPath, Kernel32.MOVEFILE_REPLACE_EXISTING | WriteThrough(options), options);
 
-    internal override bool TryPublishNew(string tempPath, string targetPath, AtomicFileOptions options)
+    internal override bool TryPublishNew(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options)
     {
+        var (tempPath, targetPath) = (directory.Join(tempName), directory.Join(targetName));
         try
         {
             MoveWithRetries(tempPath, targetPath, WriteThrough(options), options);
@@ -95,9 +129,11 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
     }
 
     // NTFS journals its metadata and MOVEFILE_WRITE_THROUGH returns only once the move is on disk.
-    internal override void FlushDirectory(string directory)
+    internal override void FlushDirectory(DirectoryHandle directory)
     {
     }
+
+    internal override void DeleteFile(DirectoryHandle directory, string name) => File.Delete(directory.Join(name));
 
     internal override void DeleteFile(string path) => File.Delete(path);
 

@@ -25,6 +25,14 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libc, EntryPoint = "lstat$INODE64", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int MacLStatX64(string path, out MacStatBuffer buffer);
 
+        internal const int MAC_AT_SYMLINK_NOFOLLOW = 0x20;
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "fstatat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int MacFStatAtArm64(SafeHandle dirFd, string path, out MacStatBuffer buffer, int flags);
+
+        [LibraryImport(Libraries.Libc, EntryPoint = "fstatat$INODE64", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int MacFStatAtX64(SafeHandle dirFd, string path, out MacStatBuffer buffer, int flags);
+
         [LibraryImport(Libraries.Libc, EntryPoint = "fstat", SetLastError = true)]
         internal static partial int MacFStatArm64(int fd, out MacStatBuffer buffer);
 

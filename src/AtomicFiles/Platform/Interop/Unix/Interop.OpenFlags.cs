@@ -20,6 +20,9 @@ internal static partial class Interop
         internal static readonly int O_CLOEXEC;
         internal static readonly int O_DIRECTORY;
 
+        /// <summary>Linux O_PATH (the same on x64 and arm64): a handle for *at calls that needs no read permission. 0 elsewhere.</summary>
+        internal static int O_PATH => OperatingSystem.IsLinux() ? 0x200000 : 0;
+
         // 04000 on every Linux architecture .NET runs on; the BSD value on macOS and FreeBSD.
         internal static int O_NONBLOCK => OperatingSystem.IsLinux() ? 0x800 : 0x4;
 

@@ -11,6 +11,6 @@ internal static partial class Interop
 
         /// <summary>Linux renameat2(2); exported by glibc 2.28 and later, missing from some musl builds.</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        internal static partial int RenameAt2(int oldDirFd, string oldPath, int newDirFd, string newPath, uint flags);
+        internal static partial int RenameAt2(SafeHandle oldDirFd, string oldName, SafeHandle newDirFd, string newName, uint flags);
     }
 }
