@@ -193,7 +193,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     internal static AtomicFileTransaction Begin(string rootDirectory, AtomicFileOptions options)
     {
         var root = TransactionRoot.Open(rootDirectory);
-        var rootLock = FileLock.Acquire(root.LockPath, root.FullPath, options.LockTimeout, CancellationToken.None);
+        var rootLock = FileLock.Acquire(root.LockPath, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, CancellationToken.None);
         try
         {
             TransactionRecovery.RecoverLocked(root, options);
