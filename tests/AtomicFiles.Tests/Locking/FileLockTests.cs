@@ -74,6 +74,57 @@ public sealed class FileLockTests : IDisposable
         File.ReadAllText(path).Should().Be("6");
     }
 
+    /// <summary>
+    /// NFS: Linux emulates flock with POSIX locks there, and an exclusive one needs a writable descriptor (EBADF on a
+    /// read-only one). The lock reopens the file read-write, never creating it, and locks that.
+    /// </summary>
+    [RequiresFact(Requirement.Linux | Requirement.Strace)]
+    public void Update_FlockFailsWithEbadfOnce_RelocksThroughAWritableDescriptor()
+    {
+        var path = _dir.File("counter.txt");
+        File.WriteAllText(path, "5");
+        var lockPath = _dir.File(".counter.txt.lock");
+
+        var log = StraceLog.Run(["increment", path, "1"], straceOptions: ["-e", "inject=flock:error=EBADF:when=1"]);
+
+        ExclusiveFlocksOn(log, lockPath).Should().Equal("-1 EBADF (Bad file descriptor) (INJECTED)", "0");
+        OpenFlagsOf(log, lockPath).Should().Equal("O_RDONLY|O_CREAT|O_NONBLOCK|O_NOFOLLOW|O_CLOEXEC", "O_RDWR|O_NONBLOCK|O_NOFOLLOW|O_CLOEXEC");
+        log.Result.ExitCode.Should().Be(0, log.Result.StandardError);
+        File.ReadAllText(path).Should().Be("6");
+    }
+
+    [RequiresFact(Requirement.Linux | Requirement.Strace)]
+    public void Update_FlockFailsWithEbadfOnEveryDescriptor_ThrowsNamingTheLockFileAndKeepsTheFile()
+    {
+        var path = _dir.File("counter.txt");
+        File.WriteAllText(path, "5");
+        var lockPath = _dir.File(".counter.txt.lock");
+
+        var log = StraceLog.Run(["increment", path, "1"], straceOptions: ["-e", "inject=flock:error=EBADF:when=1+"]);
+
+        ExclusiveFlocksOn(log, lockPath).Should().Equal("-1 EBADF (Bad file descriptor) (INJECTED)", "-1 EBADF (Bad file descriptor) (INJECTED)");
+        log.Result.ExitCode.Should().NotBe(0);
+        log.Result.StandardError.Should().Contain(lockPath).And.Contain("errno 9");
+        File.ReadAllText(path).Should().Be("5");
+        TempFiles.In(_dir.Path).Should().BeEmpty();
+    }
+
+    /// <summary>Control: the old lock ignores EBADF as it ignores ENOLCK, and updates unlocked.</summary>
+    [RequiresFact(Requirement.Linux | Requirement.Strace)]
+    public void Update_FlockFailsWithEbadfOnEveryDescriptorAndShareModeLock_ProceedsUnlocked()
+    {
+        var path = _dir.File("counter.txt");
+        File.WriteAllText(path, "5");
+        var lockPath = _dir.File(".counter.txt.lock");
+
+        var log = StraceLog.Run(
+            ["increment", path, "1", "--mutation", nameof(CommitMutation.LockThroughFileShare)], straceOptions: ["-e", "inject=flock:error=EBADF:when=1+"]);
+
+        ExclusiveFlocksOn(log, lockPath).Should().Equal("-1 EBADF (Bad file descriptor) (INJECTED)");
+        log.Result.ExitCode.Should().Be(0, log.Result.StandardError);
+        File.ReadAllText(path).Should().Be("6");
+    }
+
     private static async Task<int> CountAfterConcurrentIncrements(string path, params string[] extraArgs)
     {
         var runs = Enumerable.Range(0, Processes)
@@ -87,6 +138,13 @@ public sealed class FileLockTests : IDisposable
         finished.Should().AllSatisfy(r => r.ExitCode.Should().Be(0, r.StandardError));
         return int.Parse(File.ReadAllText(path), CultureInfo.InvariantCulture);
     }
+
+    /// <summary>The flags of every open of the lock file by name.</summary>
+    private static List<string> OpenFlagsOf(StraceLog log, string lockPath) =>
+        log.Calls
+            .Where(c => c.StartsWith("openat(", StringComparison.Ordinal) && c.Contains($"\"{lockPath}\"", StringComparison.Ordinal))
+            .Select(c => c.Split(", ")[2].Split(')')[0])
+            .ToList();
 
     /// <summary>The results of every flock(LOCK_EX|LOCK_NB) on a descriptor opened by the lock file's name.</summary>
     private static List<string> ExclusiveFlocksOn(StraceLog log, string lockPath)
