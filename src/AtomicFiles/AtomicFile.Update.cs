@@ -1,5 +1,6 @@
 using AtomicFiles.Commit;
 using AtomicFiles.Locking;
+using AtomicFiles.Platform;
 
 namespace AtomicFiles;
 
@@ -17,11 +18,16 @@ public static partial class AtomicFile
     /// </param>
     /// <param name="options">How to write and how long to wait for the lock (<see cref="AtomicFileOptions.LockTimeout"/>); <see langword="null"/> for <see cref="AtomicFileOptions.Default"/>.</param>
     /// <remarks>
-    /// The lock is a sidecar file beside the target, <c>.{name}.lock</c> (flock on Unix, an exclusive open on
-    /// Windows; the OS releases it when a process dies, so a killed updater never leaves a stale lock). It is never
-    /// on the target itself, whose inode each commit replaces. The sidecar stays after the update: deleting it could
-    /// let two updaters in at once. Every process must update through this method for the lock to count: a plain
-    /// <see cref="WriteAllBytes"/> does not take it.
+    /// The lock is a sidecar file beside the target, <c>.{name}.lock</c>: on Unix an flock(LOCK_EX) the library takes
+    /// itself, which no setting turns off (not DOTNET_SYSTEM_IO_DISABLEFILELOCKING either) and which never proceeds
+    /// unlocked — a failure to lock is an <see cref="IOException"/>; on Windows an exclusive open. The OS releases it
+    /// when a process dies, so a killed updater never leaves a stale lock. It is never on the target itself, whose
+    /// inode each commit replaces. The sidecar stays after the update: deleting it could let two updaters in at once.
+    /// On Unix it is created with the target's read and write permission bits (rw-rw-rw- less the umask for a new
+    /// target) and opened read-only, so whoever may update the target may lock; a symbolic link, FIFO or other
+    /// non-regular file at its path is refused, as is a sidecar another user planted in a sticky world-writable
+    /// directory such as /tmp (<see cref="UnauthorizedAccessException"/>). Every process must update through this
+    /// method for the lock to count: a plain <see cref="WriteAllBytes"/> does not take it.
     /// </remarks>
     /// <exception cref="TimeoutException">Another updater held the lock longer than <see cref="AtomicFileOptions.LockTimeout"/>; the file is unchanged.</exception>
     /// <exception cref="InvalidOperationException"><paramref name="transform"/> returned <see langword="null"/>; the file is unchanged.</exception>
@@ -32,7 +38,7 @@ public static partial class AtomicFile
         options ??= AtomicFileOptions.Default;
         // Disposed here too if the lock or the transform throws before the writer takes it over (disposing twice is harmless).
         using var target = ResolvedTarget.Resolve(path, options);
-        using var updateLock = FileLock.Acquire(LockPathFor(target), target.FullPath, options.LockTimeout, CancellationToken.None);
+        using var updateLock = FileLock.Acquire(LockPathFor(target), target.FullPath, LockCreateModeFor(target), options.LockTimeout, CancellationToken.None, options.Mutation);
         var next = transform(ReadIfExists(target.FullPath)) ?? throw TransformReturnedNull(target.FullPath);
         using var writer = Open(target, overwrite: true, options);
         writer.Write(next);
@@ -80,7 +86,7 @@ public static partial class AtomicFile
         options ??= AtomicFileOptions.Default;
         // Disposed here too if the lock or the transform throws before the writer takes it over (disposing twice is harmless).
         using var target = ResolvedTarget.Resolve(path, options);
-        using var updateLock = await FileLock.AcquireAsync(LockPathFor(target), target.FullPath, options.LockTimeout, cancellationToken).ConfigureAwait(false);
+        using var updateLock = await FileLock.AcquireAsync(LockPathFor(target), target.FullPath, LockCreateModeFor(target), options.LockTimeout, cancellationToken, options.Mutation).ConfigureAwait(false);
         var current = await ReadIfExistsAsync(target.FullPath, cancellationToken).ConfigureAwait(false);
         var next = await transform(current, cancellationToken).ConfigureAwait(false) ?? throw TransformReturnedNull(target.FullPath);
         var writer = Open(target, overwrite: true, options);
@@ -115,6 +121,11 @@ public static partial class AtomicFile
     }
 
     private static string LockPathFor(ResolvedTarget target) => target.Directory.Join(LockFileName.For(target.FileName));
+
+    // Whoever may read the data file may open its lock file: the data file's read and write bits, else rw-rw-rw- less the umask.
+    private static UnixFileMode LockCreateModeFor(ResolvedTarget target) => target.Existing is { Kind: FileKind.RegularFile } existing
+        ? (UnixFileMode)existing.Mode & FileLock.DefaultCreateMode
+        : FileLock.DefaultCreateMode;
 
     private static byte[]? ReadIfExists(string path)
     {

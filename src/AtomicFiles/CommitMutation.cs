@@ -20,4 +20,11 @@ internal enum CommitMutation
 
     /// <summary>A transaction rolling back after writing its seal leaves the seal in place while it removes its temps.</summary>
     RollbackKeepsSeal = 32,
+
+    /// <summary>
+    /// On Unix, <see cref="Locking.FileLock"/> locks as it does on Windows, through a FileShare.None open: .NET's own
+    /// flock, which DOTNET_SYSTEM_IO_DISABLEFILELOCKING turns off and which proceeds unlocked on flock errors other
+    /// than EWOULDBLOCK; and it opens the lock file read-write, through symbolic links, without checking its type or owner.
+    /// </summary>
+    LockThroughFileShare = 64,
 }

@@ -32,12 +32,14 @@ public static class ToolProcess
 
     /// <summary>
     /// Runs `atomicfile ARGS`, prefixed by <paramref name="wrapper"/> (e.g. strace and its options) when given, from
-    /// <paramref name="toolDll"/> if given (a <see cref="CopyForAnotherUser"/> copy), else from <see cref="ToolDll"/>.
+    /// <paramref name="toolDll"/> if given (a <see cref="CopyForAnotherUser"/> copy), else from <see cref="ToolDll"/>,
+    /// with <paramref name="environment"/> added to the inherited environment.
     /// </summary>
     public static Result Run(
-        IEnumerable<string> args, string? standardInput = null, IEnumerable<string>? wrapper = null, TimeSpan? timeout = null, string? toolDll = null)
+        IEnumerable<string> args, string? standardInput = null, IEnumerable<string>? wrapper = null, TimeSpan? timeout = null, string? toolDll = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Start(args, wrapper, toolDll);
+        using var process = Start(args, wrapper, toolDll, environment);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (standardInput is not null)
@@ -59,7 +61,8 @@ public static class ToolProcess
     /// Starts `atomicfile ARGS` with standard input, output and error redirected, and leaves it running: for tests that
     /// need a live writer in another process (e.g. `write PATH` holds its writer open until standard input closes).
     /// </summary>
-    public static Process Start(IEnumerable<string> args, IEnumerable<string>? wrapper = null, string? toolDll = null)
+    public static Process Start(
+        IEnumerable<string> args, IEnumerable<string>? wrapper = null, string? toolDll = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var command = (wrapper ?? []).Concat([DotnetHost, toolDll ?? ToolDll]).Concat(args).ToList();
         var start = new ProcessStartInfo(command[0])
@@ -72,6 +75,11 @@ public static class ToolProcess
         foreach (var arg in command.Skip(1))
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         return Process.Start(start)!;

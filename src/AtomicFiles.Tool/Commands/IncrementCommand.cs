@@ -24,11 +24,26 @@ internal sealed class IncrementCommand : ICommand
             throw new UsageException("PATH and a non-negative COUNT are needed");
         }
 
-        // The lock is what is under test, not the disk: the suite may skip the flushes to keep the run short.
-        var durability = args is [_, _, "--durability", var value] ? DurabilityArgument.Parse(value)
-            : args.Length == 2 ? Durability.Full
-            : throw new UsageException("the only option is --durability");
-        var options = new AtomicFileOptions { Durability = durability, LockTimeout = Timeout.InfiniteTimeSpan };
+        // The lock is what is under test, not the disk: the suite may skip the flushes to keep the run short. The
+        // suite's controls name a deliberate defect with --mutation, to show their checks catch it.
+        var durability = Durability.Full;
+        var mutation = CommitMutation.None;
+        for (var i = 2; i < args.Length; i += 2)
+        {
+            switch (args[i..])
+            {
+                case ["--durability", var value, ..]:
+                    durability = DurabilityArgument.Parse(value);
+                    break;
+                case ["--mutation", var name, ..] when Enum.TryParse(name, out CommitMutation parsed) && Enum.IsDefined(parsed):
+                    mutation = parsed;
+                    break;
+                default:
+                    throw new UsageException("the only option is --durability");
+            }
+        }
+
+        var options = new AtomicFileOptions { Durability = durability, LockTimeout = Timeout.InfiniteTimeSpan, Mutation = mutation };
 
         for (var i = 0; i < count; i++)
         {

@@ -42,5 +42,5 @@ internal static class TransactionSetLock
     }
 
     private static FileLock Acquire(string directory, string lockName, TimeSpan timeout) =>
-        FileLock.Acquire(Path.Join(directory, lockName), Path.Join(directory, TortureFiles.TransactionSetName), timeout, CancellationToken.None);
+        FileLock.Acquire(Path.Join(directory, lockName), Path.Join(directory, TortureFiles.TransactionSetName), FileLock.DefaultCreateMode, timeout, CancellationToken.None);
 }

@@ -8,11 +8,16 @@ namespace AtomicFiles.Locking;
 /// let a waiter lock an unlinked inode while a newcomer locks a fresh one.
 /// </summary>
 /// <remarks>
-/// Built on <see cref="FileShare.None"/>: flock(LOCK_EX|LOCK_NB) on Unix, an exclusive share mode on Windows. Both are
-/// released by the OS when the process dies, so a killed holder never leaves a stale lock.
+/// flock(LOCK_EX|LOCK_NB) taken by the library itself on Unix (<see cref="UnixLockFile"/>), which never proceeds
+/// unlocked; an exclusive share mode on Windows (<see cref="ShareModeLock"/>). Both are released by the OS when the
+/// process dies, so a killed holder never leaves a stale lock.
 /// </remarks>
 internal sealed class FileLock : IDisposable
 {
+    /// <summary>rw-rw-rw-: a new lock file's mode when there is no data file to take it from, so the umask alone decides.</summary>
+    internal const UnixFileMode DefaultCreateMode =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+
     private const int FirstPollMilliseconds = 1;
     private const int MaxPollMilliseconds = 50;
 
@@ -27,15 +32,24 @@ internal sealed class FileLock : IDisposable
     internal string Path { get; }
 
     /// <summary>Waits until this process holds the lock at <paramref name="lockPath"/>, creating the lock file if needed.</summary>
+    /// <param name="lockPath">The lock file.</param>
+    /// <param name="guardedPath">What the lock guards, for messages.</param>
+    /// <param name="createMode">The permissions a new lock file gets on Unix, before the umask (ignored on Windows).</param>
+    /// <param name="timeout">How long to wait for another holder; <see cref="Timeout.InfiniteTimeSpan"/> to wait for ever.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <param name="mutation">A deliberate defect, for the tests' controls.</param>
     /// <exception cref="TimeoutException">Another holder kept the lock past <paramref name="timeout"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
-    internal static FileLock Acquire(string lockPath, string guardedPath, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <exception cref="IOException">The lock could not be taken for another reason than another holder (it never proceeds unlocked), or the lock file is not a regular file.</exception>
+    /// <exception cref="UnauthorizedAccessException">The lock file cannot be opened, or another user planted it in a shared sticky directory.</exception>
+    internal static FileLock Acquire(
+        string lockPath, string guardedPath, UnixFileMode createMode, TimeSpan timeout, CancellationToken cancellationToken, CommitMutation mutation = CommitMutation.None)
     {
         var backoff = new Backoff(timeout);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (TryAcquire(lockPath) is { } handle)
+            if (TryAcquire(lockPath, createMode, mutation) is { } handle)
             {
                 return new FileLock(handle, lockPath);
             }
@@ -46,14 +60,16 @@ internal sealed class FileLock : IDisposable
     }
 
     /// <summary>Waits, without blocking a thread, until this process holds the lock at <paramref name="lockPath"/>.</summary>
+    /// <inheritdoc cref="Acquire" path="/param"/>
     /// <inheritdoc cref="Acquire" path="/exception"/>
-    internal static async Task<FileLock> AcquireAsync(string lockPath, string guardedPath, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static async Task<FileLock> AcquireAsync(
+        string lockPath, string guardedPath, UnixFileMode createMode, TimeSpan timeout, CancellationToken cancellationToken, CommitMutation mutation = CommitMutation.None)
     {
         var backoff = new Backoff(timeout);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (TryAcquire(lockPath) is { } handle)
+            if (TryAcquire(lockPath, createMode, mutation) is { } handle)
             {
                 return new FileLock(handle, lockPath);
             }
@@ -62,20 +78,13 @@ internal sealed class FileLock : IDisposable
         }
     }
 
-    /// <summary>Takes the lock if it is free; <see langword="null"/> if another holder has it.</summary>
-    internal static SafeFileHandle? TryAcquire(string lockPath)
-    {
-        try
-        {
-            return File.OpenHandle(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e) when (IsLockConflict(e))
-        {
-            return null;
-        }
-    }
-
     public void Dispose() => _handle.Dispose();
+
+    /// <summary>Takes the lock if it is free; <see langword="null"/> if another holder has it.</summary>
+    private static SafeFileHandle? TryAcquire(string lockPath, UnixFileMode createMode, CommitMutation mutation) =>
+        OperatingSystem.IsWindows() || (mutation & CommitMutation.LockThroughFileShare) != 0
+            ? ShareModeLock.TryAcquire(lockPath)
+            : UnixLockFile.TryAcquire(lockPath, createMode);
 
     /// <summary>The polling schedule of one wait: doubling delays, never past the deadline.</summary>
     private struct Backoff(TimeSpan timeout)
@@ -98,11 +107,4 @@ internal sealed class FileLock : IDisposable
             return delay;
         }
     }
-
-    // Unix: EWOULDBLOCK from flock (11 on Linux, 35 on macOS). Windows: ERROR_SHARING_VIOLATION or ERROR_LOCK_VIOLATION.
-    private static bool IsLockConflict(IOException e) =>
-        e is not FileNotFoundException and not DirectoryNotFoundException
-        && (OperatingSystem.IsWindows()
-            ? (e.HResult & 0xFFFF) is 32 or 33
-            : e.HResult == Platform.Interop.Interop.Errno.EWOULDBLOCK);
 }

@@ -25,7 +25,7 @@ internal static class TransactionRecovery
             return null;
         }
 
-        using var rootLock = FileLock.Acquire(root.LockPath, root.FullPath, options.LockTimeout, cancellationToken);
+        using var rootLock = FileLock.Acquire(root.LockPath, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, cancellationToken);
         return RecoverLocked(root, options);
     }
 

@@ -10,6 +10,7 @@ internal static partial class Interop
         internal const int EINTR = 4;
         internal const int EIO = 5;
         internal const int ENXIO = 6;
+        internal const int EBADF = 9;
         internal const int EACCES = 13;
         internal const int EEXIST = 17;
         internal const int EXDEV = 18;

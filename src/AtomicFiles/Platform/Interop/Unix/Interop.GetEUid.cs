@@ -6,7 +6,7 @@ internal static partial class Interop
 {
     internal static partial class Sys
     {
-        /// <summary>geteuid(2): the user whose permissions the process's file operations are checked against.</summary>
+        /// <summary>geteuid(2): the effective user id, the one the kernel checks file access and ownership rules against. Never fails.</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "geteuid")]
         internal static partial uint GetEUid();
     }

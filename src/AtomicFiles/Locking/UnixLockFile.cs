@@ -1,0 +1,147 @@
+using AtomicFiles.Platform;
+using AtomicFiles.Platform.Unix;
+using Microsoft.Win32.SafeHandles;
+using static AtomicFiles.Platform.Interop.Interop;
+
+namespace AtomicFiles.Locking;
+
+/// <summary>
+/// The Unix lock: flock(LOCK_EX|LOCK_NB) taken by the library itself on a lock file it opens itself. Not .NET's
+/// <see cref="FileShare.None"/> lock, which DOTNET_SYSTEM_IO_DISABLEFILELOCKING (or the System.IO.DisableFileLocking
+/// switch) turns off and which proceeds unlocked when flock fails with anything but EWOULDBLOCK: here every failure to
+/// lock is an exception, and no setting turns the lock off.
+/// </summary>
+/// <remarks>
+/// The lock file is opened read-only, which is all flock needs on a local filesystem: whoever may update the data file
+/// may lock, even where the lock file is read-only to them. It is never followed through a symbolic link and never
+/// opened as a FIFO or device (O_NONBLOCK keeps a FIFO from blocking the open; the fstat check refuses it).
+/// </remarks>
+internal static class UnixLockFile
+{
+    private const uint S_IFMT = 0xF000;
+
+    /// <summary>Takes the lock if it is free; <see langword="null"/> if another holder has it.</summary>
+    /// <param name="lockPath">The lock file, created if missing.</param>
+    /// <param name="createMode">The permissions a new lock file gets, before the umask.</param>
+    /// <exception cref="IOException">The lock file is not a regular file, or flock failed other than by a conflict.</exception>
+    /// <exception cref="UnauthorizedAccessException">The lock file cannot be opened, or another user planted it in a sticky shared directory.</exception>
+    internal static SafeFileHandle? TryAcquire(string lockPath, UnixFileMode createMode)
+    {
+        // Refuse what is visibly not a lock file before opening it: opening a device can have effects of its own.
+        if (UnixFileStatus.TryGet(lockPath, out var existing) == 0 && existing.Kind != FileKind.RegularFile)
+        {
+            throw NotARegularFile(lockPath, existing);
+        }
+
+        var handle = Open(lockPath, OpenFlags.O_RDONLY | OpenFlags.O_CREAT, (uint)createMode);
+        try
+        {
+            CheckLockable(handle, lockPath);
+            var errno = Flock(handle);
+            if (errno == Errno.EBADF)
+            {
+                // On NFS, Linux emulates flock with POSIX locks, where an exclusive lock needs a descriptor open for writing.
+                handle.Dispose();
+                handle = ReopenForWriting(lockPath);
+                CheckLockable(handle, lockPath);
+                errno = Flock(handle);
+            }
+
+            if (errno == 0)
+            {
+                return handle;
+            }
+
+            handle.Dispose();
+            return errno == Errno.EWOULDBLOCK
+                ? null
+                : throw UnixErrors.ToException(errno, "Locking (flock LOCK_EX) the lock file", lockPath);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    private static SafeFileHandle Open(string lockPath, int access, uint mode)
+    {
+        var flags = access | OpenFlags.O_NOFOLLOW | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC;
+        int fd;
+        do
+        {
+            fd = Sys.Open(lockPath, flags, mode);
+        }
+        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
+
+        if (fd >= 0)
+        {
+            return new SafeFileHandle(fd, ownsHandle: true);
+        }
+
+        var errno = UnixErrors.LastErrno;
+        if (errno == Errno.ELOOP)
+        {
+            var exception = new IOException(
+                $"The lock file '{lockPath}' is a symbolic link; refusing to follow it, since a link could point the lock at any file. Remove it so a regular lock file can be created.");
+            exception.HResult = errno;
+            throw exception;
+        }
+
+        throw UnixErrors.ToException(errno, "Opening the lock file", lockPath);
+    }
+
+    private static SafeFileHandle ReopenForWriting(string lockPath)
+    {
+        try
+        {
+            return Open(lockPath, OpenFlags.O_RDWR, 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException(
+                $"Locking the lock file '{lockPath}' failed: flock on a read-only descriptor gave EBADF (as on NFS, where an exclusive lock needs write access), and reopening it for writing failed: {e.Message}",
+                e);
+        }
+    }
+
+    /// <summary>Checks what was actually opened: a regular file, not planted by another user in a shared sticky directory.</summary>
+    private static void CheckLockable(SafeFileHandle handle, string lockPath)
+    {
+        var status = UnixFileStatus.Get(handle, lockPath);
+        if (status.Kind != FileKind.RegularFile)
+        {
+            throw NotARegularFile(lockPath, status);
+        }
+
+        StickyDirectoryRule.ThrowIfForeign(lockPath, status);
+    }
+
+    /// <returns>0, or the errno.</returns>
+    private static int Flock(SafeFileHandle handle)
+    {
+        using var lease = new FileDescriptorLease(handle);
+        int result;
+        do
+        {
+            result = Sys.Flock(lease.Fd, Sys.LOCK_EX | Sys.LOCK_NB);
+        }
+        while (result != 0 && UnixErrors.LastErrno == Errno.EINTR);
+
+        return result == 0 ? 0 : UnixErrors.LastErrno;
+    }
+
+    private static IOException NotARegularFile(string lockPath, UnixFileStatus status) =>
+        new($"The lock file '{lockPath}' is not a regular file but {Describe(status.Mode)}; refusing to lock through it. Remove it so a regular lock file can be created.");
+
+    private static string Describe(uint mode) => (mode & S_IFMT) switch
+    {
+        0x1000 => "a FIFO",
+        0x2000 => "a character device",
+        0x4000 => "a directory",
+        0x6000 => "a block device",
+        0xA000 => "a symbolic link",
+        0xC000 => "a socket",
+        _ => "of an unknown type",
+    };
+}

@@ -1,0 +1,174 @@
+using System.Globalization;
+using AtomicFiles.Tests.Support;
+
+namespace AtomicFiles.Tests.Locking;
+
+/// <summary>
+/// The cross-process lock never fails open: not when .NET's file locking is switched off, not when flock fails. Each
+/// check has a control that runs the same harness with <see cref="CommitMutation.LockThroughFileShare"/>, the lock as
+/// it was (a FileShare.None open, .NET's best-effort flock), and shows the check catches it.
+/// </summary>
+public sealed class FileLockTests : IDisposable
+{
+    private const int Processes = 3;
+    private const int IncrementsEach = 200;
+    private const int ControlRounds = 5;
+
+    private static readonly Dictionary<string, string> s_fileLockingDisabled = new() { ["DOTNET_SYSTEM_IO_DISABLEFILELOCKING"] = "1" };
+
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [RequiresFact(Requirement.Linux)]
+    public async Task Update_ThreeProcessesWithDotnetFileLockingDisabled_LoseNoUpdate()
+    {
+        var count = await CountAfterConcurrentIncrements(_dir.File("counter.txt"));
+
+        count.Should().Be(Processes * IncrementsEach);
+    }
+
+    /// <summary>Control: the same harness catches the old lock, which the environment variable turns off.</summary>
+    [RequiresFact(Requirement.Linux)]
+    public async Task Update_ThreeProcessesWithDotnetFileLockingDisabledAndShareModeLock_LoseUpdates()
+    {
+        // Whether the processes overlap is up to the scheduler; a few rounds make a loss certain in practice.
+        var counts = new List<int>();
+        for (var round = 0; round < ControlRounds && counts.All(c => c == Processes * IncrementsEach); round++)
+        {
+            counts.Add(await CountAfterConcurrentIncrements(_dir.File($"counter{round}.txt"), "--mutation", nameof(CommitMutation.LockThroughFileShare)));
+        }
+
+        counts.Should().Contain(c => c < Processes * IncrementsEach, "a lock that fails open lets concurrent increments overwrite each other");
+    }
+
+    [RequiresFact(Requirement.Linux | Requirement.Strace)]
+    public void Update_FlockFailsWithEnolck_ThrowsNamingTheLockFileAndKeepsTheFile()
+    {
+        var path = _dir.File("counter.txt");
+        File.WriteAllText(path, "5");
+        var lockPath = _dir.File(".counter.txt.lock");
+
+        var log = StraceLog.Run(["increment", path, "1"], straceOptions: ["-e", "inject=flock:error=ENOLCK"]);
+
+        ExclusiveFlocksOn(log, lockPath).Should().Equal("-1 ENOLCK (No locks available) (INJECTED)");
+        log.Result.ExitCode.Should().NotBe(0);
+        log.Result.StandardError.Should().Contain(lockPath).And.Contain("errno 37");
+        File.ReadAllText(path).Should().Be("5");
+        TempFiles.In(_dir.Path).Should().BeEmpty();
+    }
+
+    /// <summary>Control: the old lock meets the same injected failure on the same call, ignores it and updates unlocked.</summary>
+    [RequiresFact(Requirement.Linux | Requirement.Strace)]
+    public void Update_FlockFailsWithEnolckAndShareModeLock_ProceedsUnlocked()
+    {
+        var path = _dir.File("counter.txt");
+        File.WriteAllText(path, "5");
+        var lockPath = _dir.File(".counter.txt.lock");
+
+        var log = StraceLog.Run(
+            ["increment", path, "1", "--mutation", nameof(CommitMutation.LockThroughFileShare)], straceOptions: ["-e", "inject=flock:error=ENOLCK"]);
+
+        ExclusiveFlocksOn(log, lockPath).Should().Equal("-1 ENOLCK (No locks available) (INJECTED)");
+        log.Result.ExitCode.Should().Be(0, log.Result.StandardError);
+        File.ReadAllText(path).Should().Be("6");
+    }
+
+    /// <summary>
+    /// NFS: Linux emulates flock with POSIX locks there, and an exclusive one needs a writable descriptor (EBADF on a
+    /// read-only one). The lock reopens the file read-write, never creating it, and locks that.
+    /// </summary>
+    [RequiresFact(Requirement.Linux | Requirement.Strace)]
+    public void Update_FlockFailsWithEbadfOnce_RelocksThroughAWritableDescriptor()
+    {
+        var path = _dir.File("counter.txt");
+        File.WriteAllText(path, "5");
+        var lockPath = _dir.File(".counter.txt.lock");
+
+        var log = StraceLog.Run(["increment", path, "1"], straceOptions: ["-e", "inject=flock:error=EBADF:when=1"]);
+
+        ExclusiveFlocksOn(log, lockPath).Should().Equal("-1 EBADF (Bad file descriptor) (INJECTED)", "0");
+        OpenFlagsOf(log, lockPath).Should().Equal("O_RDONLY|O_CREAT|O_NONBLOCK|O_NOFOLLOW|O_CLOEXEC", "O_RDWR|O_NONBLOCK|O_NOFOLLOW|O_CLOEXEC");
+        log.Result.ExitCode.Should().Be(0, log.Result.StandardError);
+        File.ReadAllText(path).Should().Be("6");
+    }
+
+    [RequiresFact(Requirement.Linux | Requirement.Strace)]
+    public void Update_FlockFailsWithEbadfOnEveryDescriptor_ThrowsNamingTheLockFileAndKeepsTheFile()
+    {
+        var path = _dir.File("counter.txt");
+        File.WriteAllText(path, "5");
+        var lockPath = _dir.File(".counter.txt.lock");
+
+        var log = StraceLog.Run(["increment", path, "1"], straceOptions: ["-e", "inject=flock:error=EBADF:when=1+"]);
+
+        ExclusiveFlocksOn(log, lockPath).Should().Equal("-1 EBADF (Bad file descriptor) (INJECTED)", "-1 EBADF (Bad file descriptor) (INJECTED)");
+        log.Result.ExitCode.Should().NotBe(0);
+        log.Result.StandardError.Should().Contain(lockPath).And.Contain("errno 9");
+        File.ReadAllText(path).Should().Be("5");
+        TempFiles.In(_dir.Path).Should().BeEmpty();
+    }
+
+    /// <summary>Control: the old lock ignores EBADF as it ignores ENOLCK, and updates unlocked.</summary>
+    [RequiresFact(Requirement.Linux | Requirement.Strace)]
+    public void Update_FlockFailsWithEbadfOnEveryDescriptorAndShareModeLock_ProceedsUnlocked()
+    {
+        var path = _dir.File("counter.txt");
+        File.WriteAllText(path, "5");
+        var lockPath = _dir.File(".counter.txt.lock");
+
+        var log = StraceLog.Run(
+            ["increment", path, "1", "--mutation", nameof(CommitMutation.LockThroughFileShare)], straceOptions: ["-e", "inject=flock:error=EBADF:when=1+"]);
+
+        ExclusiveFlocksOn(log, lockPath).Should().Equal("-1 EBADF (Bad file descriptor) (INJECTED)");
+        log.Result.ExitCode.Should().Be(0, log.Result.StandardError);
+        File.ReadAllText(path).Should().Be("6");
+    }
+
+    private static async Task<int> CountAfterConcurrentIncrements(string path, params string[] extraArgs)
+    {
+        var runs = Enumerable.Range(0, Processes)
+            .Select(_ => Task.Run(() => ToolProcess.Run(
+                ["increment", path, IncrementsEach.ToString(CultureInfo.InvariantCulture), "--durability", "none", .. extraArgs],
+                timeout: TimeSpan.FromMinutes(10),
+                environment: s_fileLockingDisabled)))
+            .ToArray();
+        var finished = await Task.WhenAll(runs);
+
+        finished.Should().AllSatisfy(r => r.ExitCode.Should().Be(0, r.StandardError));
+        return int.Parse(File.ReadAllText(path), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The flags of every open of the lock file by name.</summary>
+    private static List<string> OpenFlagsOf(StraceLog log, string lockPath) =>
+        log.Calls
+            .Where(c => c.StartsWith("openat(", StringComparison.Ordinal) && c.Contains($"\"{lockPath}\"", StringComparison.Ordinal))
+            .Select(c => c.Split(", ")[2].Split(')')[0])
+            .ToList();
+
+    /// <summary>The results of every flock(LOCK_EX|LOCK_NB) on a descriptor opened by the lock file's name.</summary>
+    private static List<string> ExclusiveFlocksOn(StraceLog log, string lockPath)
+    {
+        var results = new List<string>();
+        string? fd = null;
+        foreach (var call in log.Calls)
+        {
+            if ((call.StartsWith("openat(", StringComparison.Ordinal) || call.StartsWith("open(", StringComparison.Ordinal))
+                && call.Contains($"\"{lockPath}\"", StringComparison.Ordinal))
+            {
+                var result = call[(call.LastIndexOf("= ", StringComparison.Ordinal) + 2)..];
+                fd = result.StartsWith('-') ? null : result;
+            }
+            else if (fd is not null && call.StartsWith($"flock({fd}, LOCK_EX|LOCK_NB)", StringComparison.Ordinal))
+            {
+                results.Add(call[(call.IndexOf(')') + 1)..].TrimStart(' ', '=').Trim());
+            }
+            else if (fd is not null && call.StartsWith($"close({fd})", StringComparison.Ordinal))
+            {
+                fd = null;
+            }
+        }
+
+        return results;
+    }
+}
