@@ -20,4 +20,10 @@ internal enum CommitMutation
 
     /// <summary>A transaction rolling back after writing its seal leaves the seal in place while it removes its temps.</summary>
     RollbackKeepsSeal = 32,
+
+    /// <summary>Recovery trusts every journal it finds, whoever wrote it and whatever it is: the behavior before journals were checked.</summary>
+    RecoveryTrustsAnyJournal = 1 << 12,
+
+    /// <summary>Recovery and the orphan sweep look for journals above the directory by its spelled path, not its physical one.</summary>
+    RecoveryWalksLexically = 1 << 13,
 }

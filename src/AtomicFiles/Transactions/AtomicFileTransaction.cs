@@ -193,6 +193,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     internal static AtomicFileTransaction Begin(string rootDirectory, AtomicFileOptions options)
     {
         var root = TransactionRoot.Open(rootDirectory);
+        TransactionRecovery.ThrowIfJournalUntrusted(root, options);
         var rootLock = FileLock.Acquire(root.LockPath, root.FullPath, options.LockTimeout, CancellationToken.None);
         try
         {
