@@ -380,7 +380,18 @@ internal static class TransactionRecovery
         _ => false,
     };
 
-    private static bool IsDirectory(FileSystemPlatform platform, string path) => platform.Inspect(path) is { Kind: FileKind.Directory };
+    /// <summary>Whether a directory is at <paramref name="path"/>; a path that cannot even be examined is left for the operation itself to fail on.</summary>
+    private static bool IsDirectory(FileSystemPlatform platform, string path)
+    {
+        try
+        {
+            return platform.Inspect(path) is { Kind: FileKind.Directory };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     private static void RollBack(TransactionRoot root, ParsedJournal journal, ILogger? logger)
     {
