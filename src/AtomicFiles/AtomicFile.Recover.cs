@@ -24,6 +24,15 @@ public static partial class AtomicFile
     /// <exception cref="TimeoutException">A live transaction held its root longer than <see cref="AtomicFileOptions.LockTimeout"/>; the message names the root. Nothing was swept.</exception>
     /// <exception cref="IOException">Listing the directory or removing a temp file failed.</exception>
     /// <remarks>
+    /// <para>
+    /// Journals are looked for in the directory's physical location (every symbolic link resolved, as the kernel
+    /// resolves a <c>..</c> after one) and in each directory above it on the same filesystem. Only a journal this user
+    /// could have written is acted on — on Unix a regular file with one link, owned by the effective user and writable
+    /// by nobody else; any other (another user's, planted in a shared directory, a link, a FIFO) is left as it is,
+    /// logged and listed in <see cref="RecoveryReport.UntrustedJournals"/>, and no lock file is created beside it.
+    /// A damaged journal is rolled back and removed; a committed one whose operation has become impossible (a file to
+    /// delete replaced by a directory) is completed without that operation, which is logged as an error.
+    /// </para>
     /// Temps this process may not open (another user's, in a shared directory) are left as they are and logged.
     /// Update's sidecar lock files (<c>.{name}.lock</c>) are kept: removing one could let two updaters in at once.
     /// </remarks>
@@ -38,14 +47,21 @@ public static partial class AtomicFile
         }
 
         // Step 1, transactions: finish the journals past their commit point, roll back the others. It must come
-        // before the sweep, because a journal being finished still needs its staged temps to redo its renames.
-        var transactions = TransactionRecovery.RecoverEnclosing(fullPath, options);
+        // before the sweep, because a journal being finished still needs its staged temps to redo its renames. The
+        // walk starts from the directory as the kernel resolves it (the caller's spelling, not the lexical full path).
+        var transactions = TransactionRecovery.RecoverEnclosing(directory, options);
         var completedTransactions = transactions.Where(t => t.Completed).Select(t => t.JournalPath).ToList();
-        var rolledBackTransactions = transactions.Where(t => !t.Completed).Select(t => t.JournalPath).ToList();
+        var rolledBackTransactions = transactions.Where(t => !t.Completed && t.UntrustedBecause is null).Select(t => t.JournalPath).ToList();
+        var untrustedJournals = transactions.Where(t => t.UntrustedBecause is not null).Select(t => t.JournalPath).ToList();
 
-        // Step 2: remove the temps of writers that died (including those a rolled-back transaction staged).
-        var sweep = OrphanSweeper.Sweep(fullPath, remove: true, options);
+        // Step 2: remove the temps of writers that died (including those a rolled-back transaction staged). A '..'
+        // is resolved by the kernel after any link before it, which the lexical full path does not do.
+        var sweepPath = HasParentSegment(directory) ? PhysicalPath.OfDirectory(directory) : fullPath;
+        var sweep = OrphanSweeper.Sweep(sweepPath, remove: true, options);
 
-        return new RecoveryReport(fullPath, sweep.Orphaned, completedTransactions, rolledBackTransactions);
+        return new RecoveryReport(sweepPath, sweep.Orphaned, completedTransactions, rolledBackTransactions, untrustedJournals);
     }
+
+    private static bool HasParentSegment(string path) =>
+        path.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Contains("..", StringComparer.Ordinal);
 }

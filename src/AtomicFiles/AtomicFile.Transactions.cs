@@ -26,7 +26,11 @@ public static partial class AtomicFile
     /// <exception cref="ArgumentNullException"><paramref name="rootDirectory"/> is <see langword="null"/>.</exception>
     /// <exception cref="DirectoryNotFoundException"><paramref name="rootDirectory"/> does not exist.</exception>
     /// <exception cref="TimeoutException">Another transaction held the root longer than <see cref="AtomicFileOptions.LockTimeout"/> (default 30 seconds); the message names the root.</exception>
-    /// <exception cref="IOException">Recovering an interrupted transaction failed.</exception>
+    /// <exception cref="IOException">
+    /// Recovering an interrupted transaction failed; or the root holds a transaction journal this user could not have
+    /// written (on Unix: another user's, a link, not a regular file, writable by others), which is never acted on — the
+    /// message names it and says why; if it is another user's interrupted transaction, that user must recover it.
+    /// </exception>
     public static AtomicFileTransaction BeginTransaction(string rootDirectory, AtomicFileOptions? options = null) =>
         AtomicFileTransaction.Begin(rootDirectory, options ?? AtomicFileOptions.Default);
 }

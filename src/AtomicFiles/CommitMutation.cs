@@ -27,4 +27,10 @@ internal enum CommitMutation
     /// than EWOULDBLOCK; and it opens the lock file read-write, through symbolic links, without checking its type or owner.
     /// </summary>
     LockThroughFileShare = 64,
+
+    /// <summary>Recovery trusts every journal it finds, whoever wrote it and whatever it is: the behavior before journals were checked.</summary>
+    RecoveryTrustsAnyJournal = 1 << 12,
+
+    /// <summary>Recovery and the orphan sweep look for journals above the directory by its spelled path, not its physical one.</summary>
+    RecoveryWalksLexically = 1 << 13,
 }

@@ -3,15 +3,21 @@ namespace AtomicFiles;
 /// <summary>What <see cref="AtomicFile.Recover"/> found and did in a directory.</summary>
 public sealed class RecoveryReport
 {
-    internal RecoveryReport(string directory, IReadOnlyList<string> removedTempFiles, IReadOnlyList<string> completedTransactions, IReadOnlyList<string> rolledBackTransactions)
+    internal RecoveryReport(
+        string directory,
+        IReadOnlyList<string> removedTempFiles,
+        IReadOnlyList<string> completedTransactions,
+        IReadOnlyList<string> rolledBackTransactions,
+        IReadOnlyList<string> untrustedJournals)
     {
+        UntrustedJournals = untrustedJournals;
         Directory = directory;
         RemovedTempFiles = removedTempFiles;
         CompletedTransactions = completedTransactions;
         RolledBackTransactions = rolledBackTransactions;
     }
 
-    /// <summary>The directory that was recovered, as a full path.</summary>
+    /// <summary>The directory that was recovered, as a full path (resolved as the kernel does if the given path had a <c>..</c> segment).</summary>
     public string Directory { get; }
 
     /// <summary>Full paths of orphaned temp files removed: ones left by writers that died before committing.</summary>
@@ -23,6 +29,14 @@ public sealed class RecoveryReport
     /// <summary>Journals of interrupted transactions that had not reached their commit point and were rolled back.</summary>
     public IReadOnlyList<string> RolledBackTransactions { get; }
 
-    /// <summary>Whether there was nothing to recover.</summary>
-    public bool IsClean => RemovedTempFiles.Count == 0 && CompletedTransactions.Count == 0 && RolledBackTransactions.Count == 0;
+    /// <summary>
+    /// Journals found in the directory or above it that were left exactly as they are — neither completed nor rolled
+    /// back nor removed — because this user could not have written them: not a regular file with one link, owned by
+    /// this user and writable by nobody else (on Unix). Typically another user's, in a shared directory; each is
+    /// logged with the reason. Its owner's own <see cref="AtomicFile.Recover"/> or next transaction recovers it.
+    /// </summary>
+    public IReadOnlyList<string> UntrustedJournals { get; }
+
+    /// <summary>Whether there was nothing to recover and nothing was left alone (no <see cref="UntrustedJournals"/>).</summary>
+    public bool IsClean => RemovedTempFiles.Count == 0 && CompletedTransactions.Count == 0 && RolledBackTransactions.Count == 0 && UntrustedJournals.Count == 0;
 }

@@ -55,4 +55,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Published {Path}, but could not remove the temp's second name {TempPath}; Recover removes it")]
     internal static partial void PublishedTempNameLeft(ILogger logger, Exception exception, string path, string tempPath);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning,
+        Message = "Left the transaction journal {JournalPath} alone: it {Because}. This user could not have written it, so it is never applied nor rolled back; if it is another user's interrupted transaction, its owner recovers it")]
+    internal static partial void JournalUntrusted(ILogger logger, string journalPath, string because);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "The transaction journal {JournalPath} is damaged ({Defect}): it was rolled back, not applied, and removed")]
+    internal static partial void JournalDamaged(ILogger logger, string journalPath, string defect);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Error,
+        Message = "Completing the transaction of {JournalPath}: could not {Operation} {Path}, which is impossible now; it was skipped and the rest completed")]
+    internal static partial void RecoveryOperationSkipped(ILogger logger, Exception? exception, string journalPath, string operation, string path);
+
+    [LoggerMessage(EventId = 33, Level = LogLevel.Error,
+        Message = "Completing the transaction of {JournalPath}: {TempPath} was not published over {Path}: {Because}, so it is not provably the temp this user staged")]
+    internal static partial void RecoveryTempNotOurs(ILogger logger, string journalPath, string tempPath, string path, string because);
 }

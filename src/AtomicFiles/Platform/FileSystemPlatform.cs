@@ -40,6 +40,26 @@ internal abstract class FileSystemPlatform
     /// <summary>What is at <paramref name="name"/> in <paramref name="directory"/>, without following a symbolic link; <see langword="null"/> if nothing.</summary>
     internal abstract ExistingFile? Inspect(DirectoryHandle directory, string name);
 
+    /// <summary>What is at the absolute <paramref name="path"/>, without following a final symbolic link; <see langword="null"/> if nothing or its directory is missing.</summary>
+    internal ExistingFile? Inspect(string path)
+    {
+        if (Path.GetDirectoryName(path) is not { } directoryPath)
+        {
+            using var root = OpenDirectory(path);
+            return StatusOf(root);
+        }
+
+        try
+        {
+            using var directory = OpenDirectory(directoryPath);
+            return Inspect(directory, Path.GetFileName(path));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The target text of the symbolic link <paramref name="name"/>.</summary>
     internal abstract string ReadLink(DirectoryHandle directory, string name);
 
@@ -66,9 +86,6 @@ internal abstract class FileSystemPlatform
 
     /// <summary>Atomically replaces <paramref name="targetName"/> (or creates it) with <paramref name="tempName"/>, both in <paramref name="directory"/>.</summary>
     internal abstract void Replace(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options);
-
-    /// <summary>Atomically replaces <paramref name="targetPath"/> (or creates it) with <paramref name="tempPath"/>.</summary>
-    internal abstract void Replace(string tempPath, string targetPath, AtomicFileOptions options);
 
     /// <summary>
     /// Atomically moves <paramref name="tempName"/> to <paramref name="targetName"/> only if nothing is there; false if

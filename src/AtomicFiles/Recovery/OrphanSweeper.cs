@@ -38,9 +38,9 @@ internal static class OrphanSweeper
                 continue;
             }
 
-            // A journal above the temp means a live transaction, or a crashed one recovery must finish: its staged
-            // temps are not orphans even when they can be locked.
-            if (TransactionRecovery.IsGuardedByJournal(path))
+            // A journal above the temp that names it means a live transaction, or a crashed one recovery must finish:
+            // its staged temps are not orphans even when they can be locked.
+            if (TransactionRecovery.IsGuardedByJournal(path, options))
             {
                 inUse.Add(path);
                 continue;

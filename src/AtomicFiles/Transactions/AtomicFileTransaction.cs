@@ -193,6 +193,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         FileLock? rootLock = null;
         try
         {
+            TransactionRecovery.ThrowIfJournalUntrusted(root, options);
             rootLock = FileLock.Acquire(root.LockPath, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, CancellationToken.None);
             TransactionRecovery.RecoverLocked(root, options);
             return new AtomicFileTransaction(root, rootLock, options);

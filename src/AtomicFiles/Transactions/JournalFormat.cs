@@ -15,6 +15,13 @@ namespace AtomicFiles.Transactions;
 /// Paths are relative to the root, '/'-separated, each segment percent-encoded so no name can forge a line.
 /// </summary>
 /// <remarks>
+/// The parser is the first thing a journal's bytes meet, so it never throws, whatever they are. A path segment that
+/// decodes to nothing, to <c>.</c> or <c>..</c>, or to anything holding a separator, a NUL or another control character
+/// (or, on Windows, a character no file name may hold) makes its line malformed: the journal is then not committed,
+/// and recovery rolls it back. The writer refuses to record such a name (<see cref="ThrowIfUnrecordable"/>), so a
+/// journal this library wrote never has one.
+/// </remarks>
+/// <remarks>
 /// Operation lines are written as files are staged, before each temp exists, so even an unsealed journal names every
 /// temp recovery must remove. Only a journal whose seal matches its content has reached the commit point.
 /// </remarks>
@@ -27,6 +34,25 @@ internal static class JournalFormat
     private const string CommitVerb = "commit ";
     private const int HashHexLength = 64;
 
+    /// <summary>
+    /// The largest journal recovery reads: 256 MiB. The writer refuses to grow a journal past it (see
+    /// <see cref="JournalWriter"/>), so no journal this library wrote is larger; anything larger was not written by it,
+    /// and reading it whole could exhaust memory.
+    /// </summary>
+    internal const int MaxLength = 256 * 1024 * 1024;
+
+    /// <summary>The length of the seal line, which the writer keeps room for below <see cref="MaxLength"/>.</summary>
+    internal const int CommitLineLength = 7 + HashHexLength + 1;
+
+    // A NUL ends a C string, a control character can forge what a person reads, a separator makes one segment two.
+    private static readonly System.Buffers.SearchValues<char> s_forbiddenInSegment = System.Buffers.SearchValues.Create(
+        Enumerable.Range(0, 0x20).Select(c => (char)c)
+            .Concat(Enumerable.Range(0x7F, 0x21).Select(c => (char)c))
+            .Concat(Path.GetInvalidFileNameChars())
+            .Concat([Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar])
+            .Distinct()
+            .ToArray());
+
     internal static byte[] ReplaceLine(string temp, string target) => Encoding.UTF8.GetBytes($"{ReplaceVerb}{Encode(temp)} {Encode(target)}\n");
 
     internal static byte[] DeleteLine(string target) => Encoding.UTF8.GetBytes($"{DeleteVerb}{Encode(target)}\n");
@@ -34,22 +60,44 @@ internal static class JournalFormat
     internal static byte[] CommitLine(ReadOnlySpan<byte> sha256) => Encoding.UTF8.GetBytes($"{CommitVerb}{Convert.ToHexString(sha256)}\n");
 
     /// <summary>
-    /// Reads a journal. <see cref="ParsedJournal.IsCommitted"/> only if it is complete, well-formed and its seal
-    /// matches; otherwise its operations are the ones that could be read, good only for finding temps to remove.
+    /// Refuses a relative path whose segments the parser would reject, before it is recorded: a committed journal that
+    /// recovery could not read back would be rolled back after some of its renames were done.
+    /// </summary>
+    /// <exception cref="ArgumentException">A segment is empty, <c>.</c>, <c>..</c>, or holds a control character.</exception>
+    internal static void ThrowIfUnrecordable(string relativePath)
+    {
+        foreach (var segment in relativePath.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar))
+        {
+            if (!IsValidSegment(segment))
+            {
+                throw new ArgumentException(
+                    $"'{relativePath}' has a name a transaction cannot record: empty, '.', '..', or holding a control character.",
+                    nameof(relativePath));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads a journal; never throws. <see cref="ParsedJournal.IsCommitted"/> only if it is complete, well-formed and
+    /// its seal matches; otherwise its operations are the ones that could be read, good only for finding temps to
+    /// remove, and <see cref="ParsedJournal.Defect"/> says what is wrong.
     /// </summary>
     internal static ParsedJournal Parse(ReadOnlySpan<byte> bytes)
     {
         var operations = new List<JournalOperation>();
-        var wellFormed = bytes.StartsWith(Header);
+        string? defect = bytes.StartsWith(Header) ? null : "it does not start with the journal header";
         var sealedAt = -1;
         var offset = 0;
+        var lineNumber = 0;
+        var torn = false;
         while (offset < bytes.Length)
         {
             var lineLength = bytes[offset..].IndexOf((byte)'\n');
+            lineNumber++;
             if (lineLength < 0)
             {
-                // A torn last line: the writer died mid-append.
-                wellFormed = false;
+                // A torn last line: the writer died mid-append. Normal before the commit point, a defect after it.
+                torn = true;
                 break;
             }
 
@@ -63,12 +111,15 @@ internal static class JournalFormat
 
             if (sealedAt >= 0)
             {
-                wellFormed = false; // anything after the seal
+                defect ??= $"line {lineNumber} follows the seal";
             }
             else if (line.StartsWith("commit "u8))
             {
                 sealedAt = lineStart;
-                wellFormed &= line.Length == CommitVerb.Length + HashHexLength && SealMatches(bytes[..lineStart], line[CommitVerb.Length..]);
+                if (line.Length != CommitVerb.Length + HashHexLength || !SealMatches(bytes[..lineStart], line[CommitVerb.Length..]))
+                {
+                    defect ??= "its seal does not match its content";
+                }
             }
             else if (ParseOperation(line) is { } operation)
             {
@@ -76,11 +127,18 @@ internal static class JournalFormat
             }
             else
             {
-                wellFormed = false;
+                defect ??= $"line {lineNumber} is not an operation on a valid relative path";
             }
         }
 
-        return new ParsedJournal(operations, IsCommitted: wellFormed && sealedAt >= 0);
+        if (sealedAt < 0)
+        {
+            // Not a defect on its own: a transaction that crashed before its commit point leaves exactly this.
+            return new ParsedJournal(operations, IsCommitted: false) { Defect = defect };
+        }
+
+        defect ??= torn ? "its last line is torn" : null;
+        return new ParsedJournal(operations, IsCommitted: defect is null) { Defect = defect };
     }
 
     private static bool SealMatches(ReadOnlySpan<byte> content, ReadOnlySpan<byte> hexSeal)
@@ -134,7 +192,7 @@ internal static class JournalFormat
         for (var i = 0; i < segments.Length; i++)
         {
             decoded[i] = Uri.UnescapeDataString(segments[i]);
-            if (decoded[i].Length == 0 || decoded[i].AsSpan().IndexOfAny('/', Path.DirectorySeparatorChar) >= 0 || decoded[i] is "." or "..")
+            if (!IsValidSegment(decoded[i]))
             {
                 return null;
             }
@@ -142,4 +200,7 @@ internal static class JournalFormat
 
         return Path.Join(decoded);
     }
+
+    private static bool IsValidSegment(string segment) =>
+        segment.Length > 0 && segment is not ("." or "..") && segment.AsSpan().IndexOfAny(s_forbiddenInSegment) < 0;
 }

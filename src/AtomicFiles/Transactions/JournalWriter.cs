@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using AtomicFiles.Platform;
+using AtomicFiles.Platform.Unix;
 using Microsoft.Win32.SafeHandles;
+using static AtomicFiles.Platform.Interop.Interop;
 
 namespace AtomicFiles.Transactions;
 
@@ -8,6 +10,12 @@ namespace AtomicFiles.Transactions;
 /// Appends a transaction's journal as it is built, and seals it at the commit point. Appends are not flushed one by
 /// one: until the seal they only tell recovery what to remove, and the one flush after the seal makes it all durable.
 /// </summary>
+/// <remarks>
+/// On Unix the journal is created owner-only (0600), exclusively and without following a link: recovery trusts a
+/// journal only if nobody but its owner could have written it (see <see cref="Recovery.JournalReader"/>). It never
+/// grows past <see cref="JournalFormat.MaxLength"/>, the most recovery reads, and records no name the parser would
+/// reject: a committed journal recovery could not read back would be rolled back half applied.
+/// </remarks>
 internal sealed class JournalWriter : IDisposable
 {
     private readonly SafeFileHandle _handle;
@@ -23,18 +31,33 @@ internal sealed class JournalWriter : IDisposable
 
     internal string Path { get; }
 
-    /// <summary>Creates the journal at <paramref name="path"/>; fails if one is there (recovery removes any earlier one first).</summary>
+    /// <summary>Creates the journal at <paramref name="path"/>; fails if anything is there (recovery removes any earlier journal first).</summary>
+    /// <exception cref="IOException">Something exists at <paramref name="path"/>, or creating it failed.</exception>
     internal static JournalWriter Create(string path)
     {
-        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        var handle = OperatingSystem.IsWindows()
+            ? File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read)
+            : CreateOwnerOnly(path);
         var writer = new JournalWriter(path, handle);
         writer.Append(JournalFormat.Header);
         return writer;
     }
 
-    internal void AppendReplace(string temp, string target) => Append(JournalFormat.ReplaceLine(temp, target));
+    /// <exception cref="ArgumentException">A path has a name the journal cannot record (see <see cref="JournalFormat.ThrowIfUnrecordable"/>).</exception>
+    /// <exception cref="IOException">The journal would grow past <see cref="JournalFormat.MaxLength"/>.</exception>
+    internal void AppendReplace(string temp, string target)
+    {
+        JournalFormat.ThrowIfUnrecordable(target);
+        JournalFormat.ThrowIfUnrecordable(temp);
+        AppendOperation(JournalFormat.ReplaceLine(temp, target));
+    }
 
-    internal void AppendDelete(string target) => Append(JournalFormat.DeleteLine(target));
+    /// <inheritdoc cref="AppendReplace"/>
+    internal void AppendDelete(string target)
+    {
+        JournalFormat.ThrowIfUnrecordable(target);
+        AppendOperation(JournalFormat.DeleteLine(target));
+    }
 
     /// <summary>Whether the seal has been written (not necessarily flushed).</summary>
     internal bool IsSealed => _unsealedLength >= 0;
@@ -75,6 +98,32 @@ internal sealed class JournalWriter : IDisposable
     {
         _handle.Dispose();
         _hash.Dispose();
+    }
+
+    private static SafeFileHandle CreateOwnerOnly(string path)
+    {
+        const uint OwnerReadWrite = 0x180; // 0600
+        int fd;
+        do
+        {
+            fd = Sys.Open(path, OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, OwnerReadWrite);
+        }
+        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
+
+        return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : throw UnixErrors.ToException(UnixErrors.LastErrno, "Creating the transaction journal", path);
+    }
+
+    private void AppendOperation(byte[] line)
+    {
+        // Room is kept for the seal, so a transaction that could stage its files can always commit them.
+        if (_length + line.Length > JournalFormat.MaxLength - JournalFormat.CommitLineLength)
+        {
+            throw new IOException(
+                $"The transaction journal '{Path}' would grow past {JournalFormat.MaxLength / (1024 * 1024)} MiB, the most recovery reads; "
+                + "split the transaction into smaller ones.");
+        }
+
+        Append(line);
     }
 
     private void Append(ReadOnlySpan<byte> bytes)

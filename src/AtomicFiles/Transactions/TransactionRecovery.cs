@@ -1,6 +1,8 @@
 using AtomicFiles.Locking;
 using AtomicFiles.Logging;
 using AtomicFiles.Platform;
+using AtomicFiles.Recovery;
+using Microsoft.Extensions.Logging;
 
 namespace AtomicFiles.Transactions;
 
@@ -9,37 +11,58 @@ namespace AtomicFiles.Transactions;
 /// redone; any other — unsealed, torn, corrupted, tampered with — is rolled back by removing the temps it names,
 /// and never applied. Either way the journal is removed last, so a crash during recovery is recovered again.
 /// </summary>
+/// <remarks>
+/// Only a journal this user could have written is acted on (see <see cref="JournalReader"/>); any other is left as it
+/// is and reported. Trust is checked before the root's lock is taken — so no lock file is ever created beside an
+/// untrusted journal — and again under the lock, where the journal that is acted on is read.
+/// </remarks>
 internal static class TransactionRecovery
 {
     /// <summary>
     /// Recovers the transaction journal of <paramref name="rootDirectory"/>, if there is one, under the root's lock.
-    /// Creates nothing where there is no journal. This is the entry point for <c>AtomicFile.Recover</c>.
+    /// Creates nothing where there is no journal, or an untrusted one.
     /// </summary>
     /// <exception cref="TimeoutException">A live transaction held the root longer than <see cref="AtomicFileOptions.LockTimeout"/>.</exception>
     /// <returns>What was done, or <see langword="null"/> if there was no interrupted transaction.</returns>
     internal static TransactionRecoveryResult? Recover(string rootDirectory, AtomicFileOptions options, CancellationToken cancellationToken = default)
     {
         using var root = TransactionRoot.Open(rootDirectory);
-        if (!File.Exists(root.JournalPath))
+        var found = Read(root.JournalPath, options);
+        if (found.Trust == JournalTrust.Absent)
         {
             return null;
         }
 
+        if (found.Trust == JournalTrust.Untrusted)
+        {
+            return Untrusted(found, options);
+        }
+
         using var rootLock = FileLock.Acquire(root.LockPath, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, cancellationToken);
-        return RecoverLocked(root, options);
+        return RecoverLockedCore(root, options);
     }
 
     /// <summary>
-    /// Recovers the journals of <paramref name="directory"/> and of each directory above it: a transaction rooted
-    /// higher up may have staged temps here. Run it before sweeping orphaned temps from <paramref name="directory"/>,
-    /// or the sweep would delete the staged temps of a committed transaction and leave it half applied.
+    /// Recovers the journals of the physical <paramref name="directory"/> and of each directory above it on the same
+    /// filesystem, up to the filesystem's root: a transaction rooted higher up may have staged temps here. Run it
+    /// before sweeping orphaned temps from <paramref name="directory"/>, or the sweep would delete the staged temps of
+    /// a committed transaction and leave it half applied. Untrusted journals are reported, not acted on, and do not
+    /// stop the walk.
     /// </summary>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="directory"/> does not exist.</exception>
     internal static IReadOnlyList<TransactionRecoveryResult> RecoverEnclosing(string directory, AtomicFileOptions options, CancellationToken cancellationToken = default)
     {
         var results = new List<TransactionRecoveryResult>();
-        for (var current = Path.GetFullPath(directory); current is not null; current = Path.GetDirectoryName(current))
+        foreach (var current in PhysicalPath.AncestorsOnSameFilesystem(Start(directory, options)))
         {
-            if (File.Exists(Path.Join(current, TransactionRoot.JournalFileName)) && Recover(current, options, cancellationToken) is { } result)
+            var found = Read(Path.Join(current, TransactionRoot.JournalFileName), options);
+            var result = found.Trust switch
+            {
+                JournalTrust.Absent => null,
+                JournalTrust.Untrusted => Untrusted(found, options),
+                _ => Recover(current, options, cancellationToken),
+            };
+            if (result is not null)
             {
                 results.Add(result);
             }
@@ -49,42 +72,102 @@ internal static class TransactionRecovery
     }
 
     /// <summary>
-    /// Whether a transaction journal exists in the directory of <paramref name="tempPath"/> or above it. An orphan sweep
-    /// must leave such a temp alone even when it can lock it: a transaction unlocks each staged temp just before
-    /// renaming it, and deleting it then would leave a committed transaction half applied. A transaction's journal
-    /// exists before its first temp and is removed after its last rename, so checking after taking the temp's lock
-    /// is race-free.
+    /// Whether a transaction journal in the physical directory of <paramref name="tempPath"/> or above it (on the same
+    /// filesystem) names that temp. An orphan sweep must leave such a temp alone even when it can lock it: a
+    /// transaction unlocks each staged temp just before renaming it, and deleting it then would leave a committed
+    /// transaction half applied. A transaction records each temp in its journal before creating it, and removes the
+    /// journal after its last rename, so a temp that exists and is named nowhere belongs to no transaction.
     /// </summary>
-    internal static bool IsGuardedByJournal(string tempPath)
+    /// <remarks>
+    /// Only a journal that names the temp guards it, trusted or not: a journal planted by someone else can keep only the
+    /// temps it names from being swept. A journal whose content cannot be read (another user's private journal, a
+    /// FIFO, one past the size cap) guards every temp below it: it may be another user's crashed transaction, whose
+    /// temps a sweep in a group-writable directory could otherwise delete. The cost of guarding too much is a temp
+    /// left for later; of guarding too little, a transaction left half applied.
+    /// </remarks>
+    internal static bool IsGuardedByJournal(string tempPath, AtomicFileOptions? options = null)
     {
-        for (var current = Path.GetDirectoryName(Path.GetFullPath(tempPath)); current is not null; current = Path.GetDirectoryName(current))
+        string directory;
+        try
         {
-            if (File.Exists(Path.Join(current, TransactionRoot.JournalFileName)))
+            directory = Start(Path.GetDirectoryName(Path.GetFullPath(tempPath))!, options ?? AtomicFileOptions.Default);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true; // Nowhere to look for a journal means no proof the temp is unguarded.
+        }
+
+        var physicalTemp = Path.Join(directory, Path.GetFileName(tempPath));
+        foreach (var current in PhysicalPath.AncestorsOnSameFilesystem(directory))
+        {
+            var found = JournalReader.Read(Path.Join(current, TransactionRoot.JournalFileName));
+            if (found.Trust == JournalTrust.Absent)
+            {
+                continue;
+            }
+
+            if (found.Bytes is not { } bytes)
             {
                 return true;
+            }
+
+            foreach (var operation in JournalFormat.Parse(bytes).Operations)
+            {
+                if (operation.Temp is { } temp && TransactionRoot.PathComparer.Equals(Path.Join(current, temp), physicalTemp))
+                {
+                    return true;
+                }
             }
         }
 
         return false;
     }
 
+    /// <summary>
+    /// Checks, before the root's lock is taken (taking it creates the lock file), that the root holds no journal this
+    /// user could not have written.
+    /// </summary>
+    /// <exception cref="IOException">The root holds such a journal; the message names it and says why.</exception>
+    internal static void ThrowIfJournalUntrusted(TransactionRoot root, AtomicFileOptions options)
+    {
+        if (Read(root.JournalPath, options) is { Trust: JournalTrust.Untrusted } found)
+        {
+            throw UntrustedJournal(root, found);
+        }
+    }
+
     /// <summary>Recovers <paramref name="root"/>'s journal; the caller holds the root's lock.</summary>
+    /// <exception cref="IOException">The root holds a journal this user could not have written; the message names it and says why.</exception>
     internal static TransactionRecoveryResult? RecoverLocked(TransactionRoot root, AtomicFileOptions options)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(root.JournalPath);
-        }
-        catch (FileNotFoundException)
+        var result = RecoverLockedCore(root, options);
+        return result is { UntrustedBecause: { } because }
+            ? throw UntrustedJournal(root, new JournalFile(result.JournalPath, JournalTrust.Untrusted, null, because))
+            : result;
+    }
+
+    private static TransactionRecoveryResult? RecoverLockedCore(TransactionRoot root, AtomicFileOptions options)
+    {
+        var found = Read(root.JournalPath, options);
+        if (found.Trust == JournalTrust.Absent)
         {
             return null;
         }
 
+        if (found.Trust == JournalTrust.Untrusted || found.Bytes is not { } bytes)
+        {
+            return Untrusted(found, options);
+        }
+
         var journal = JournalFormat.Parse(bytes);
-        var operations = journal.IsCommitted && (options.Mutation & CommitMutation.RecoveryIgnoresCommittedJournal) == 0
-            ? Resolve(root, journal)
-            : null;
+        string? defect = journal.Defect;
+        List<JournaledFile>? operations = null;
+        if (journal.IsCommitted && (options.Mutation & CommitMutation.RecoveryIgnoresCommittedJournal) == 0)
+        {
+            operations = Resolve(root, journal);
+            defect ??= operations is null ? "it names a path outside the root, or a temp that is not one of ours beside its target" : null;
+        }
+
         var completed = operations is not null;
         if (operations is not null)
         {
@@ -92,91 +175,224 @@ internal static class TransactionRecovery
         }
         else
         {
-            RollBack(root, journal);
+            RollBack(root, journal, options.Logger);
         }
 
         if (options.Logger is { } logger)
         {
+            if (defect is not null)
+            {
+                Log.JournalDamaged(logger, root.JournalPath, defect);
+            }
+
             Log.TransactionRecovered(logger, root.JournalPath, completed);
         }
 
         return new TransactionRecoveryResult(root.JournalPath, completed);
     }
 
+    private static string Start(string directory, AtomicFileOptions options) =>
+        (options.Mutation & CommitMutation.RecoveryWalksLexically) != 0
+            ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))
+            : PhysicalPath.OfDirectory(directory);
+
+    private static JournalFile Read(string journalPath, AtomicFileOptions options)
+    {
+        var found = JournalReader.Read(journalPath);
+        if ((options.Mutation & CommitMutation.RecoveryTrustsAnyJournal) != 0 && found.Trust == JournalTrust.Untrusted)
+        {
+            // The unchecked behavior: whatever is there is read as if it were ours.
+            try
+            {
+                return found with { Trust = JournalTrust.Trusted, Bytes = File.ReadAllBytes(journalPath), UntrustedBecause = null };
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return found;
+            }
+        }
+
+        return found;
+    }
+
+    private static TransactionRecoveryResult Untrusted(JournalFile found, AtomicFileOptions options)
+    {
+        if (options.Logger is { } logger)
+        {
+            Log.JournalUntrusted(logger, found.Path, found.UntrustedBecause!);
+        }
+
+        return new TransactionRecoveryResult(found.Path, Completed: false) { UntrustedBecause = found.UntrustedBecause };
+    }
+
+    private static IOException UntrustedJournal(TransactionRoot root, JournalFile found) =>
+        new($"The transaction root '{root.FullPath}' holds a journal this user could not have written: '{found.Path}' {found.UntrustedBecause}. "
+            + "It is never applied, rolled back or removed by this user: if it is another user's interrupted transaction, that user's next "
+            + "transaction or AtomicFile.Recover completes it; if it is not, remove it.");
+
     /// <summary>
-    /// The journal's operations as full paths, or <see langword="null"/> if any leads outside the root or a "temp" is
+    /// The journal's operations, each opened in its directory inside the root (see
+    /// <see cref="TransactionRoot.OpenFromJournal"/>), or <see langword="null"/> if any leads elsewhere or a "temp" is
     /// not one of ours beside its target: a journal this library wrote never does that, so it was forged.
     /// </summary>
-    private static List<(string Target, string? Temp)>? Resolve(TransactionRoot root, ParsedJournal journal)
+    private static List<JournaledFile>? Resolve(TransactionRoot root, ParsedJournal journal)
     {
-        var operations = new List<(string Target, string? Temp)>(journal.Operations.Count);
+        var operations = new List<JournaledFile>(journal.Operations.Count);
         foreach (var operation in journal.Operations)
         {
-            if (root.FromJournal(operation.Target) is not { } target)
+            var tempName = operation.Temp is { } temp ? TempNameBeside(operation.Target, temp) : null;
+            if ((operation.Temp is not null && tempName is null) || root.OpenFromJournal(operation.Target) is not var (directory, fileName))
             {
+                operations.ForEach(o => o.Directory.Dispose());
                 return null;
             }
 
-            string? temp = null;
-            if (!operation.IsDelete)
-            {
-                temp = TempOf(root, operation);
-                if (temp is null || !string.Equals(Path.GetDirectoryName(temp), Path.GetDirectoryName(target), StringComparison.Ordinal))
-                {
-                    return null;
-                }
-            }
-
-            operations.Add((target, temp));
+            operations.Add(new JournaledFile(directory, fileName, tempName));
         }
 
         return operations;
     }
 
-    private static void Redo(TransactionRoot root, List<(string Target, string? Temp)> operations, AtomicFileOptions options)
+    /// <summary>
+    /// Applies a committed journal. An operation that has become impossible since the commit point (its target is a
+    /// directory now, access is denied) is skipped and logged, and the rest is done: a root is never left with a
+    /// journal that fails forever. A failure of the disk itself (EIO, ENOSPC, a read-only filesystem) is thrown, and
+    /// the journal kept for a later recovery.
+    /// </summary>
+    private static void Redo(TransactionRoot root, List<JournaledFile> operations, AtomicFileOptions options)
     {
         var platform = FileSystemPlatform.Current;
-        var directories = new HashSet<string>(TransactionRoot.PathComparer);
-        foreach (var (target, temp) in operations)
+        var logger = options.Logger;
+        var touched = new List<DirectoryHandle>();
+        try
         {
-            if (temp is null)
+            foreach (var file in operations)
             {
-                platform.DeleteFile(target);
-            }
-            else if (File.Exists(temp))
-            {
-                platform.Replace(temp, target, options);
+                var (directory, fileName, tempName) = file;
+                var target = directory.Join(fileName);
+                var isDirectory = platform.Inspect(directory, fileName) is { Kind: FileKind.Directory };
+                if (tempName is null)
+                {
+                    if (isDirectory)
+                    {
+                        Skipped(logger, root, "delete", target, null);
+                        continue;
+                    }
+
+                    if (!TryApply(logger, root, "delete", target, () => platform.DeleteFile(directory, fileName)))
+                    {
+                        continue;
+                    }
+                }
+                else
+                {
+                    switch (ProvableTemp.Check(directory, tempName, out var notOurs))
+                    {
+                        case ProvableTemp.State.Absent:
+                            // A replace whose temp is gone was applied before the crash; redoing the rest is what remains.
+                            break;
+                        case ProvableTemp.State.NotOurs:
+                            if (logger is not null)
+                            {
+                                Log.RecoveryTempNotOurs(logger, root.JournalPath, directory.Join(tempName), target, notOurs!);
+                            }
+
+                            continue;
+                        default:
+                            if (isDirectory)
+                            {
+                                Skipped(logger, root, "replace", target, null);
+                            }
+
+                            if (isDirectory || !TryApply(logger, root, "replace", target, () => platform.Replace(directory, tempName, fileName, options)))
+                            {
+                                // Its content can never be published now; it is ours, so it is not left behind as litter.
+                                TryApply(logger, root, "remove the staged temp", directory.Join(tempName), () => platform.DeleteFile(directory, tempName));
+                                continue;
+                            }
+
+                            break;
+                    }
+                }
+
+                touched.Add(directory);
             }
 
-            // A replace whose temp is gone was applied before the crash; redoing the rest is what remains.
-            directories.Add(Path.GetDirectoryName(target)!);
+            var flushDirectories = options.Durability == Durability.Full && (options.Mutation & CommitMutation.SkipDirectoryFlush) == 0;
+            if (flushDirectories)
+            {
+                foreach (var directory in touched.DistinctBy(d => d.Path, TransactionRoot.PathComparer))
+                {
+                    platform.FlushDirectory(directory);
+                }
+            }
+
+            platform.DeleteFile(root.JournalPath);
+            if (flushDirectories)
+            {
+                platform.FlushDirectory(root.FullPath);
+            }
         }
-
-        var flushDirectories = options.Durability == Durability.Full && (options.Mutation & CommitMutation.SkipDirectoryFlush) == 0;
-        if (flushDirectories)
+        finally
         {
-            foreach (var directory in directories)
-            {
-                platform.FlushDirectory(directory);
-            }
-        }
-
-        platform.DeleteFile(root.JournalPath);
-        if (flushDirectories)
-        {
-            platform.FlushDirectory(root.FullPath);
+            operations.ForEach(o => o.Directory.Dispose());
         }
     }
 
-    private static void RollBack(TransactionRoot root, ParsedJournal journal)
+    private static bool TryApply(ILogger? logger, TransactionRoot root, string operation, string path, Action apply)
+    {
+        try
+        {
+            apply();
+            return true;
+        }
+        catch (Exception e) when (IsImpossibleNow(e))
+        {
+            Skipped(logger, root, operation, path, e);
+            return false;
+        }
+    }
+
+    private static void Skipped(ILogger? logger, TransactionRoot root, string operation, string path, Exception? exception)
+    {
+        if (logger is not null)
+        {
+            Log.RecoveryOperationSkipped(logger, exception, root.JournalPath, operation, path);
+        }
+    }
+
+    /// <summary>
+    /// Whether a failure comes from what is at the path now (which no retry changes) rather than from the disk (which a
+    /// later recovery may find healthy again).
+    /// </summary>
+    private static bool IsImpossibleNow(Exception e) => e switch
+    {
+        UnauthorizedAccessException or DirectoryNotFoundException or FileNotFoundException or PathTooLongException => true,
+        IOException io when OperatingSystem.IsWindows() => io.HResult is unchecked((int)0x80070005) or unchecked((int)0x80070091) or unchecked((int)0x800700B7),
+        IOException io => io.HResult == Platform.Interop.Interop.Errno.EISDIR || io.HResult == Platform.Interop.Interop.Errno.ENOTDIR
+            || io.HResult == Platform.Interop.Interop.Errno.EEXIST || io.HResult == Platform.Interop.Interop.Errno.ELOOP
+            || io.HResult == Platform.Interop.Interop.Errno.EXDEV || io.HResult == (OperatingSystem.IsLinux() ? 39 : 66) /* ENOTEMPTY */,
+        _ => false,
+    };
+
+    private static void RollBack(TransactionRoot root, ParsedJournal journal, ILogger? logger)
     {
         var platform = FileSystemPlatform.Current;
         foreach (var operation in journal.Operations)
         {
-            // Only what is provably one of our temps inside the root: an untrusted journal must not delete user files.
-            if (TempOf(root, operation) is { } temp)
+            // Only what is provably one of our temps inside the root: a damaged journal must not delete user files.
+            // One that cannot be removed is left to the orphan sweep rather than keeping the journal forever.
+            if (operation.Temp is not { } temp || root.OpenFromJournal(temp) is not var (directory, tempName))
             {
-                platform.DeleteFile(temp);
+                continue;
+            }
+
+            using (directory)
+            {
+                if (TempFileName.IsTempFileName(tempName) && ProvableTemp.Check(directory, tempName, out _) == ProvableTemp.State.Ours)
+                {
+                    TryApply(logger, root, "remove the staged temp", directory.Join(tempName), () => platform.DeleteFile(directory, tempName));
+                }
             }
         }
 
@@ -184,6 +400,12 @@ internal static class TransactionRecovery
         platform.DeleteFile(root.JournalPath);
     }
 
-    private static string? TempOf(TransactionRoot root, JournalOperation operation) =>
-        operation.Temp is { } relative && TempFileName.IsTempFileName(Path.GetFileName(relative)) ? root.FromJournal(relative) : null;
+    /// <summary>The temp's name, if the journal's temp is one of ours in the same directory as its target.</summary>
+    private static string? TempNameBeside(string target, string temp) =>
+        TempFileName.IsTempFileName(Path.GetFileName(temp)) && string.Equals(Path.GetDirectoryName(temp), Path.GetDirectoryName(target), StringComparison.Ordinal)
+            ? Path.GetFileName(temp)
+            : null;
+
+    /// <summary>A journaled operation, opened: its directory inside the root, the target's name there, and the staged temp's for a replace.</summary>
+    private sealed record JournaledFile(DirectoryHandle Directory, string FileName, string? TempName);
 }

@@ -1,6 +1,13 @@
 namespace AtomicFiles.Transactions;
 
 /// <summary>What recovery did with one interrupted transaction.</summary>
-/// <param name="JournalPath">The journal it found (now removed).</param>
-/// <param name="Completed">True if the transaction had reached its commit point and was completed; false if it was rolled back.</param>
-internal sealed record TransactionRecoveryResult(string JournalPath, bool Completed);
+/// <param name="JournalPath">The journal it found (now removed, unless it was untrusted).</param>
+/// <param name="Completed">True if the transaction had reached its commit point and was completed; false if it was rolled back or left alone.</param>
+internal sealed record TransactionRecoveryResult(string JournalPath, bool Completed)
+{
+    /// <summary>
+    /// Why the journal was left as it is, untouched and unapplied: this user could not have written it (see
+    /// <see cref="Recovery.JournalReader"/>). <see langword="null"/> if it was completed or rolled back.
+    /// </summary>
+    internal string? UntrustedBecause { get; init; }
+}

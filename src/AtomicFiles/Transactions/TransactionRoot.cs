@@ -187,23 +187,6 @@ internal sealed class TransactionRoot : IDisposable
         return (directory, fileName);
     }
 
-    /// <summary>
-    /// Resolves a path read from a journal to the full path of the file it names, or <see langword="null"/> if it would
-    /// lead anywhere but a file inside the root (see <see cref="OpenFromJournal"/>).
-    /// </summary>
-    internal string? FromJournal(string relativePath)
-    {
-        if (OpenFromJournal(relativePath) is not var (directory, fileName))
-        {
-            return null;
-        }
-
-        using (directory)
-        {
-            return Path.Join(FullPath, relativePath);
-        }
-    }
-
     public void Dispose() => _directory.Dispose();
 
     /// <summary>

@@ -19,7 +19,7 @@ public sealed class JournalFormatTests : IDisposable
 
         journal.IsCommitted.Should().BeTrue();
         journal.Operations.Should().Equal(
-            new JournalOperation(Path.Join("dir with space", "new\nline%.txt"), Path.Join("dir with space", ".new\nline%.txt.abcdefghij.tmp")),
+            new JournalOperation(Path.Join("dir with space", "new line%0Añ.txt"), Path.Join("dir with space", ".new line%0Añ.txt.abcdefghij.tmp")),
             new JournalOperation("gone.txt", null));
     }
 
@@ -96,7 +96,7 @@ public sealed class JournalFormatTests : IDisposable
         var path = _dir.File("journal");
         using (var writer = JournalWriter.Create(path))
         {
-            writer.AppendReplace(Path.Join("dir with space", ".new\nline%.txt.abcdefghij.tmp"), Path.Join("dir with space", "new\nline%.txt"));
+            writer.AppendReplace(Path.Join("dir with space", ".new line%0Añ.txt.abcdefghij.tmp"), Path.Join("dir with space", "new line%0Añ.txt"));
             writer.AppendDelete("gone.txt");
             if (seal)
             {

@@ -194,16 +194,6 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         }
     }
 
-    internal override void Replace(string tempPath, string targetPath, AtomicFileOptions options)
-    {
-        using var from = OpenDirectory(Path.GetDirectoryName(tempPath)!);
-        using var to = OpenDirectory(Path.GetDirectoryName(targetPath)!);
-        if (Sys.RenameAt(from.Handle, Path.GetFileName(tempPath), to.Handle, Path.GetFileName(targetPath)) != 0)
-        {
-            throw RenameFailed(UnixErrors.LastErrno, tempPath, targetPath);
-        }
-    }
-
     internal override bool TryPublishNew(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options)
     {
         if (!s_renameNoReplaceUnavailable)

@@ -26,15 +26,15 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
     internal override DirectoryHandle? OpenSubdirectoryNoFollow(DirectoryHandle directory, string name)
     {
         var path = directory.Join(name);
-        return Inspect(path) is { Kind: FileKind.Directory } ? new DirectoryHandle(path, handle: null) : null;
+        return InspectPath(path) is { Kind: FileKind.Directory } ? new DirectoryHandle(path, handle: null) : null;
     }
 
     internal override string PhysicalPath(DirectoryHandle directory) => Transactions.RealPath.OfDirectory(directory.Path);
 
     internal override ExistingFile StatusOf(DirectoryHandle directory) =>
-        Inspect(directory.Path) ?? throw new DirectoryNotFoundException($"Could not find the directory '{directory.Path}'.");
+        InspectPath(directory.Path) ?? throw new DirectoryNotFoundException($"Could not find the directory '{directory.Path}'.");
 
-    internal override ExistingFile? Inspect(DirectoryHandle directory, string name) => Inspect(directory.Join(name));
+    internal override ExistingFile? Inspect(DirectoryHandle directory, string name) => InspectPath(directory.Join(name));
 
     internal override string ReadLink(DirectoryHandle directory, string name) =>
         new FileInfo(directory.Join(name)).LinkTarget ?? throw new IOException($"'{directory.Join(name)}' is not a symbolic link.");
@@ -44,7 +44,7 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
     {
     }
 
-    private static ExistingFile? Inspect(string path)
+    private static ExistingFile? InspectPath(string path)
     {
         FileAttributes attributes;
         try
@@ -109,10 +109,7 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
     }
 
     internal override void Replace(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options) =>
-        Replace(directory.Join(tempName), directory.Join(targetName), options);
-
-    internal override void Replace(string tempPath, string targetPath, AtomicFileOptions options) =>
-        MoveWithRetries(tempPath, targetPath, Kernel32.MOVEFILE_REPLACE_EXISTING | WriteThrough(options), options);
+        MoveWithRetries(directory.Join(tempName), directory.Join(targetName), Kernel32.MOVEFILE_REPLACE_EXISTING | WriteThrough(options), options);
 
     internal override bool TryPublishNew(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options)
     {
