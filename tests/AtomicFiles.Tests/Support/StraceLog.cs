@@ -56,6 +56,25 @@ internal sealed partial class StraceLog
     }
 
     /// <summary>
+    /// Runs a shell script under strace as <see cref="Run"/> runs the tool: for controls that show what a naive writer
+    /// does under the same injected faults.
+    /// </summary>
+    internal static StraceLog RunScript(string script, string[] straceOptions)
+    {
+        var output = Path.Join(Path.GetTempPath(), $"strace-{Guid.NewGuid():N}.txt");
+        try
+        {
+            string[] strace = ["strace", "-f", "-qq", "-o", output, "-e", TracedCalls, .. straceOptions, "sh", "-c", script];
+            var result = ToolProcess.Run([], wrapper: ["sh", "-c", string.Join(' ', strace.Select(Quote)) + " #"]);
+            return new StraceLog(JoinResumed(File.ReadAllLines(output)), result);
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    /// <summary>
     /// The protocol steps touching <paramref name="targetPath"/> and its temp: create-temp, lock-temp (the liveness
     /// lock's exclusive OFD claim), share-lock (its downgrade to shared), flock-temp (any flock on the temp: the lock
     /// readers would meet), write, fsync-temp, rename, fsync-dir, unlink-temp, close-temp, and hold-replaced /

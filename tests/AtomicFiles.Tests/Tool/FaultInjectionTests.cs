@@ -102,6 +102,25 @@ public sealed class FaultInjectionTests : IDisposable
     }
 
     /// <summary>
+    /// The control: a naive writer — `printf &gt; temp; mv temp target`, carrying on after the failed write — under the
+    /// same injected ENOSPC publishes an empty file, and the check the matrix passes is what catches it.
+    /// </summary>
+    [RequiresFact(Requirement.Linux | Requirement.Strace)]
+    public void NaiveWriter_TempWriteFails_PublishesAnEmptyFileTheSameCheckCatches()
+    {
+        var entryPoint = s_entryPoints["write"];
+        var dir = Directory.CreateDirectory(_dir.File("naive")).FullName;
+        File.WriteAllText(Path.Join(dir, Target), "old content");
+        var temp = Path.Join(dir, $".{Target}.naive00000.tmp");
+
+        var log = StraceLog.RunScript($"printf %s 'new content' > '{temp}'; mv -f '{temp}' '{Path.Join(dir, Target)}'", ["-e", "inject=write:error=ENOSPC:when=1"]);
+
+        log.InjectedCalls.Should().ContainSingle().Which.Should().StartWith("write(1, \"new content\"", "the write to the temp is what fails");
+        FluentActions.Invoking(() => ShouldHold(dir, entryPoint.Old)).Should().Throw<Exception>().WithMessage("*must hold its content in full*");
+        File.ReadAllText(Path.Join(dir, Target)).Should().BeEmpty();
+    }
+
+    /// <summary>
     /// The strace rule that fails the first <paramref name="step"/> on the temp, numbered as in a run with
     /// <paramref name="earlier"/> injected (the path the process then takes).
     /// </summary>
