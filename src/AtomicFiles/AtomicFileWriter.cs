@@ -15,6 +15,8 @@ namespace AtomicFiles;
 /// like <see cref="FileStream"/>, not safe for concurrent use by several threads.</para>
 /// <para>After <see cref="Commit"/> — whether it returned or threw — the stream is closed: writing throws
 /// <see cref="ObjectDisposedException"/>, and a second <see cref="Commit"/> throws <see cref="InvalidOperationException"/>.</para>
+/// <para>A write that throws poisons the writer: the temp file may hold part of it, so the writer never publishes.
+/// Every later write, flush and commit throws <see cref="IOException"/>; the commit also rolls back. See <see cref="Commit"/>.</para>
 /// </remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1710", Justification = "The name says what it is for; that it is a Stream shows in its type.")]
 public sealed class AtomicFileWriter : Stream
@@ -49,7 +51,7 @@ public sealed class AtomicFileWriter : Stream
     public override bool CanSeek => false;
 
     /// <inheritdoc/>
-    public override bool CanWrite => !_disposed && !_commitStarted;
+    public override bool CanWrite => !_disposed && !_commitStarted && _staged.WriteFailure is null;
 
     /// <summary>Not supported: the stream is not seekable.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
@@ -68,7 +70,20 @@ public sealed class AtomicFileWriter : Stream
     /// the directory, as <see cref="AtomicFileOptions.Durability"/> asks. When it returns, the new content is in place
     /// and — with <see cref="Durability.Full"/> — survives a power cut.
     /// </summary>
-    /// <exception cref="IOException">The commit failed and the target is unchanged (for <see cref="AtomicFile.CreateNew"/>: a file already exists).</exception>
+    /// <remarks>
+    /// <para>A writer whose write or flush threw is never published, even if the caller caught that exception and
+    /// carried on: the temp file may hold any prefix of the failed write (a full disk, an I/O error), and publishing it
+    /// would replace the old file with a truncated one. Its commit throws <see cref="IOException"/> with the failure as
+    /// <see cref="Exception.InnerException"/>, and rolls back: the temp is removed and the target left untouched.</para>
+    /// <para>A cancelled <see cref="WriteAsync(ReadOnlyMemory{byte}, CancellationToken)"/> or
+    /// <see cref="FlushAsync(CancellationToken)"/> (an <see cref="OperationCanceledException"/>) poisons the writer too,
+    /// however early it was cancelled: a write cancelled while under way may already have written part of its bytes,
+    /// and the caller cannot tell the two cases apart, so neither does the writer.</para>
+    /// </remarks>
+    /// <exception cref="IOException">
+    /// The commit failed and the target is unchanged (for <see cref="AtomicFile.CreateNew"/>: a file already exists);
+    /// or an earlier write failed, so nothing was published.
+    /// </exception>
     /// <exception cref="DurabilityNotConfirmedException">The content is in place, but flushing the directory failed.</exception>
     /// <exception cref="InvalidOperationException">Commit was already called.</exception>
     /// <exception cref="ObjectDisposedException">The writer was disposed (rolled back) before the commit.</exception>
@@ -83,6 +98,8 @@ public sealed class AtomicFileWriter : Stream
         StartCommit();
         try
         {
+            ThrowIfPoisoned();
+
             // fsync blocks for milliseconds; keep it off the caller's thread (a UI or request thread). The buffered
             // tail is written in the same work item: the temp handle is synchronous, so writing it with
             // RandomAccess.WriteAsync would cost a thread-pool hop of its own before this one.
@@ -148,12 +165,11 @@ public sealed class AtomicFileWriter : Stream
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfNotWritable();
-        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfCancelled(cancellationToken);
         if (buffer.Length >= _options.BufferSize)
         {
             await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
-            await RandomAccess.WriteAsync(_staged.Handle, buffer, _fileOffset, cancellationToken).ConfigureAwait(false);
-            _fileOffset += buffer.Length;
+            await WriteToFileAsync(buffer, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -168,17 +184,31 @@ public sealed class AtomicFileWriter : Stream
     }
 
     /// <summary>Writes buffered bytes to the temp file. This makes nothing visible or durable; only <see cref="Commit"/> does.</summary>
+    /// <exception cref="IOException">Writing failed, now or in an earlier write: the writer is poisoned and will not commit.</exception>
     public override void Flush()
     {
         if (!_disposed && !_commitStarted)
         {
+            ThrowIfPoisoned();
             FlushBuffer();
         }
     }
 
     /// <inheritdoc cref="Flush"/>
-    public override Task FlushAsync(CancellationToken cancellationToken) =>
-        _disposed || _commitStarted ? Task.CompletedTask : FlushBufferAsync(cancellationToken).AsTask();
+    public override Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_disposed || _commitStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (_staged.WriteFailure is { } failure)
+        {
+            return Task.FromException(Poisoned(failure));
+        }
+
+        return FlushAsyncCore(cancellationToken).AsTask();
+    }
 
     /// <summary>Not supported: the stream is write-only.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
@@ -213,6 +243,7 @@ public sealed class AtomicFileWriter : Stream
         StartCommit();
         try
         {
+            ThrowIfPoisoned();
             FlushBuffer();
             PublishStaged(cancellationToken);
         }
@@ -264,6 +295,37 @@ public sealed class AtomicFileWriter : Stream
     private void ThrowIfNotWritable()
     {
         ObjectDisposedException.ThrowIf(_disposed || _commitStarted, this);
+        ThrowIfPoisoned();
+    }
+
+    private void ThrowIfPoisoned()
+    {
+        if (_staged.WriteFailure is { } failure)
+        {
+            throw Poisoned(failure);
+        }
+    }
+
+    private IOException Poisoned(Exception failure) => new(
+        $"An earlier write to '{Path}' failed, so nothing was published: the target is unchanged, and the content written may be incomplete.",
+        failure);
+
+    private void ThrowIfCancelled(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            var cancelled = new OperationCanceledException(cancellationToken);
+            Poison(cancelled);
+            throw cancelled;
+        }
+    }
+
+    private void Poison(Exception failure)
+    {
+        _staged.MarkWriteFailed(failure);
+
+        // Those bytes will never be written: a later Flush or Dispose must not try again.
+        _buffered = 0;
     }
 
     private byte[] RentBuffer() => _buffer ??= ArrayPool<byte>.Shared.Rent(_options.BufferSize);
@@ -291,15 +353,47 @@ public sealed class AtomicFileWriter : Stream
     {
         if (_buffered > 0)
         {
-            await RandomAccess.WriteAsync(_staged.Handle, _buffer.AsMemory(0, _buffered), _fileOffset, cancellationToken).ConfigureAwait(false);
-            _fileOffset += _buffered;
+            await WriteToFileAsync(_buffer.AsMemory(0, _buffered), cancellationToken).ConfigureAwait(false);
             _buffered = 0;
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask FlushAsyncCore(CancellationToken cancellationToken)
+    {
+        ThrowIfCancelled(cancellationToken);
+        await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private void WriteToFile(ReadOnlySpan<byte> bytes)
     {
-        RandomAccess.Write(_staged.Handle, bytes, _fileOffset);
+        try
+        {
+            RandomAccess.Write(_staged.Handle, bytes, _fileOffset);
+        }
+        catch (Exception e)
+        {
+            Poison(e);
+            throw;
+        }
+
+        _fileOffset += bytes.Length;
+    }
+
+    // Every exception poisons, a cancellation included: RandomAccess may have written a prefix before it noticed.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteToFileAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RandomAccess.WriteAsync(_staged.Handle, bytes, _fileOffset, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Poison(e);
+            throw;
+        }
+
         _fileOffset += bytes.Length;
     }
 }

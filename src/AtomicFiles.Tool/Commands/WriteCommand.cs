@@ -4,6 +4,10 @@ namespace AtomicFiles.Tool.Commands;
 /// `atomicfile write PATH`: standard input to PATH, atomically and durably — a crash-safe `sponge`, so
 /// `jq . config.json | atomicfile write config.json` never leaves a truncated file.
 /// </summary>
+/// <remarks>
+/// `--create-new` (left out of the usage: it is there for the fault tests, to reach <see cref="AtomicFile.CreateNew"/>
+/// from a process) publishes only if nothing exists at PATH.
+/// </remarks>
 internal sealed class WriteCommand : ICommand
 {
     public string Name => "write";
@@ -15,6 +19,7 @@ internal sealed class WriteCommand : ICommand
     public int Run(string[] args)
     {
         string? path = null;
+        var createNew = false;
         var options = new AtomicFileOptions();
         for (var i = 0; i < args.Length; i++)
         {
@@ -22,6 +27,9 @@ internal sealed class WriteCommand : ICommand
             {
                 case "--durability" when i + 1 < args.Length:
                     options = new AtomicFileOptions { Durability = DurabilityArgument.Parse(args[++i]), Symlinks = options.Symlinks };
+                    break;
+                case "--create-new":
+                    createNew = true;
                     break;
                 case "--no-follow":
                     options = new AtomicFileOptions { Durability = options.Durability, Symlinks = SymlinkHandling.ReplaceLink };
@@ -40,7 +48,7 @@ internal sealed class WriteCommand : ICommand
         }
 
         using var input = Console.OpenStandardInput();
-        using var writer = AtomicFile.Create(path, options);
+        using var writer = createNew ? AtomicFile.CreateNew(path, options) : AtomicFile.Create(path, options);
         input.CopyTo(writer);
         writer.Commit();
         return CommandLine.Success;

@@ -206,6 +206,12 @@ internal sealed class StagedFile : IDisposable
         }
     }
 
+    /// <summary>The first write to the temp that threw, if any: from then on its content is unknown, and it must never be published.</summary>
+    internal Exception? WriteFailure { get; private set; }
+
+    /// <summary>Records that a write to the temp threw; the first failure is kept.</summary>
+    internal void MarkWriteFailed(Exception failure) => WriteFailure ??= failure;
+
     internal static IOException AlreadyExists(string path) => new($"The file '{path}' already exists; CreateNew never replaces a file.")
     {
         // The HResult the BCL gives for FileMode.CreateNew on an existing file: EEXIST on Unix, ERROR_FILE_EXISTS on Windows.

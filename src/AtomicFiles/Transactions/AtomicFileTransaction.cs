@@ -22,6 +22,11 @@ namespace AtomicFiles;
 /// process dies. Like <see cref="FileStream"/>, a transaction is not safe for concurrent use by several threads.</para>
 /// <para>Every path must name a file inside the root, on the root's filesystem, in a directory that exists; each file
 /// may appear once. A call naming any other path throws before anything is written, and the transaction stays usable.</para>
+/// <para>A staged write that throws — a full disk, an I/O error, a cancelled asynchronous write — poisons the whole
+/// transaction, even if the caller catches that exception: the staged file may hold part of its content, and
+/// publishing the others without it would break all-or-nothing. <see cref="Commit"/> then throws
+/// <see cref="IOException"/> naming the file and rolls back every staged file and the journal; staging more files or
+/// deletions throws <see cref="InvalidOperationException"/>. Begin a new transaction to try again.</para>
 /// </remarks>
 public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
 {
@@ -142,10 +147,15 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     /// the journal (the commit point), then renames and deletes, and flushes the directories, as
     /// <see cref="AtomicFileOptions.Durability"/> asks. Releases the root's lock.
     /// </summary>
+    /// <remarks>
+    /// A transaction in which a staged write threw is never committed, not even in part: rather than unstage that file
+    /// and publish the rest — a set of files the caller never asked for together — the whole transaction is rolled back.
+    /// The exception names the file, with the write's failure as <see cref="Exception.InnerException"/>.
+    /// </remarks>
     /// <exception cref="IOException">
-    /// Before the commit point: the transaction is rolled back and every file is unchanged. After it
-    /// (<see cref="IsCommitted"/> is true): applying failed part-way; the journal is kept, and the next
-    /// <see cref="AtomicFile.BeginTransaction"/> in this root (or recovery) completes the transaction.
+    /// Before the commit point: the transaction is rolled back and every file is unchanged — also when an earlier
+    /// staged write failed. After it (<see cref="IsCommitted"/> is true): applying failed part-way; the journal is kept,
+    /// and the next <see cref="AtomicFile.BeginTransaction"/> in this root (or recovery) completes the transaction.
     /// </exception>
     /// <exception cref="DurabilityNotConfirmedException">Every change is in place, but flushing a directory failed.</exception>
     /// <exception cref="InvalidOperationException">The transaction was already committed or rolled back.</exception>
@@ -157,7 +167,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     /// <exception cref="OperationCanceledException">Cancelled before the commit point; the transaction is rolled back.</exception>
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
-        ThrowIfNotOpen();
+        ThrowIfFinished();
         try
         {
             // fsync blocks for milliseconds per file; keep it off the caller's thread.
@@ -253,11 +263,18 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
 
     private void CommitCore(CancellationToken cancellationToken)
     {
-        ThrowIfNotOpen();
+        ThrowIfFinished();
         _state = State.Committing;
         var start = Stopwatch.GetTimestamp();
         try
         {
+            if (FailedWrite() is { } failed)
+            {
+                throw new IOException(
+                    $"An earlier write to '{failed.Target.FullPath}' failed, so the transaction in '{_root.FullPath}' was rolled back and nothing was published.",
+                    failed.WriteFailure);
+            }
+
             foreach (var replace in _replaces)
             {
                 replace.Stream.Dispose();
@@ -523,7 +540,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
 
             foreach (var replace in _replaces)
             {
-                replace.Stream.Dispose();
+                CloseForRollback(replace.Stream);
                 replace.File.Dispose();
                 Step($"rollback remove {replace.Relative}");
             }
@@ -588,7 +605,35 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>Closes a stream handed out for a staged file: what it still buffers was bound for a temp about to be removed.</summary>
+    private static void CloseForRollback(Stream stream)
+    {
+        try
+        {
+            stream.Dispose();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Its write failed (a full disk, or the staged file's earlier failure): the rest of the rollback matters more.
+        }
+    }
+
+    /// <summary>The first staged file whose write threw: its content is unknown, so the transaction must not commit.</summary>
+    private StagedFile? FailedWrite() => _replaces.Select(r => r.File).FirstOrDefault(f => f.WriteFailure is not null);
+
+    /// <summary>Staging more into a transaction that can no longer commit would only hide its failure for longer.</summary>
     private void ThrowIfNotOpen()
+    {
+        ThrowIfFinished();
+        if (FailedWrite() is { } failed)
+        {
+            throw new InvalidOperationException(
+                $"An earlier write to '{failed.Target.FullPath}' failed, so the transaction in '{_root.FullPath}' can no longer commit; dispose it and begin a new one.",
+                failed.WriteFailure);
+        }
+    }
+
+    private void ThrowIfFinished()
     {
         if (_state != State.Open)
         {

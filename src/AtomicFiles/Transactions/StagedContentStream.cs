@@ -6,6 +6,10 @@ namespace AtomicFiles.Transactions;
 /// Writes a transaction's staged file. Disposing it only ends the writing: the temp stays open and locked until the
 /// transaction commits or rolls back, so no sweep can mistake it for an orphan.
 /// </summary>
+/// <remarks>
+/// A write that throws marks the staged file as failed (<see cref="StagedFile.WriteFailure"/>), a cancellation
+/// included: the temp may hold part of it. The transaction then refuses to commit, and this stream to write more.
+/// </remarks>
 internal sealed class StagedContentStream : Stream
 {
     private readonly StagedFile _staged;
@@ -36,8 +40,17 @@ internal sealed class StagedContentStream : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        ObjectDisposedException.ThrowIf(_closed, this);
-        RandomAccess.Write(_staged.Handle, buffer, _position);
+        ThrowIfNotWritable();
+        try
+        {
+            RandomAccess.Write(_staged.Handle, buffer, _position);
+        }
+        catch (Exception e)
+        {
+            _staged.MarkWriteFailed(e);
+            throw;
+        }
+
         _position += buffer.Length;
     }
 
@@ -49,8 +62,17 @@ internal sealed class StagedContentStream : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_closed, this);
-        await RandomAccess.WriteAsync(_staged.Handle, buffer, _position, cancellationToken).ConfigureAwait(false);
+        ThrowIfNotWritable();
+        try
+        {
+            await RandomAccess.WriteAsync(_staged.Handle, buffer, _position, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _staged.MarkWriteFailed(e);
+            throw;
+        }
+
         _position += buffer.Length;
     }
 
@@ -69,5 +91,14 @@ internal sealed class StagedContentStream : Stream
     {
         _closed = true;
         base.Dispose(disposing);
+    }
+
+    private void ThrowIfNotWritable()
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        if (_staged.WriteFailure is { } failure)
+        {
+            throw new IOException($"An earlier write to '{_staged.Target.FullPath}' failed; the transaction can no longer commit.", failure);
+        }
     }
 }

@@ -10,14 +10,21 @@ internal sealed partial class StraceLog
 {
     private const string TracedCalls = "trace=openat,open,fcntl,flock,write,pwrite64,fsync,fdatasync,rename,renameat,renameat2,link,linkat,unlink,unlinkat,close";
 
-    private StraceLog(IReadOnlyList<string> calls, ToolProcess.Result result)
+    private StraceLog(IReadOnlyList<(string Thread, string Call)> threadCalls, ToolProcess.Result result)
     {
-        Calls = calls;
+        ThreadCalls = threadCalls;
+        Calls = threadCalls.Select(c => c.Call).ToList();
         Result = result;
     }
 
     /// <summary>Complete syscall lines, `name(args) = result`, in the order they started (unfinished/resumed pairs joined).</summary>
     internal IReadOnlyList<string> Calls { get; }
+
+    /// <summary><see cref="Calls"/> with the id of the thread that made each: strace's `when=` counts calls per thread.</summary>
+    internal IReadOnlyList<(string Thread, string Call)> ThreadCalls { get; }
+
+    /// <summary>The calls strace made fail on purpose (`-e inject=...`): it marks them `(INJECTED)`.</summary>
+    internal IReadOnlyList<string> InjectedCalls => Calls.Where(c => c.EndsWith("(INJECTED)", StringComparison.Ordinal)).ToList();
 
     internal ToolProcess.Result Result { get; }
 
@@ -40,6 +47,25 @@ internal sealed partial class StraceLog
                 result = ToolProcess.Run([], wrapper: ["sh", "-c", command + " #"]);
             }
 
+            return new StraceLog(JoinResumed(File.ReadAllLines(output)), result);
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    /// <summary>
+    /// Runs a shell script under strace as <see cref="Run"/> runs the tool: for controls that show what a naive writer
+    /// does under the same injected faults.
+    /// </summary>
+    internal static StraceLog RunScript(string script, string[] straceOptions)
+    {
+        var output = Path.Join(Path.GetTempPath(), $"strace-{Guid.NewGuid():N}.txt");
+        try
+        {
+            string[] strace = ["strace", "-f", "-qq", "-o", output, "-e", TracedCalls, .. straceOptions, "sh", "-c", script];
+            var result = ToolProcess.Run([], wrapper: ["sh", "-c", string.Join(' ', strace.Select(Quote)) + " #"]);
             return new StraceLog(JoinResumed(File.ReadAllLines(output)), result);
         }
         finally
@@ -101,6 +127,52 @@ internal sealed partial class StraceLog
     }
 
     /// <summary>
+    /// Every call on a temp of the file named <paramref name="targetName"/> (matched by name, so calls relative to a
+    /// directory descriptor count too), by step — "write", "fsync", "rename" (or link), "unlink" — with the call's
+    /// number among the calls of the same name on the same thread: the `when=` that makes strace fail exactly it.
+    /// </summary>
+    internal IReadOnlyList<TempCall> TempCallsFor(string targetName)
+    {
+        var tempName = new Regex("[\"/]\\." + Regex.Escape(targetName) + "\\.[a-z0-9]{10}\\.tmp\"");
+        var tempFds = new HashSet<string>();
+        var counts = new Dictionary<(string Thread, string Name), int>();
+        var calls = new List<TempCall>();
+        foreach (var (thread, call) in ThreadCalls)
+        {
+            if (CallLine().Match(call) is not { Success: true } parsed)
+            {
+                continue;
+            }
+
+            var (name, args, result) = (parsed.Groups[1].Value, parsed.Groups[2].Value, parsed.Groups[3].Value);
+            var number = counts[(thread, name)] = counts.GetValueOrDefault((thread, name)) + 1;
+            var onTempFd = tempFds.Contains(args.Split(',')[0]);
+            var step = name switch
+            {
+                "openat" or "open" when tempName.IsMatch(args) && args.Contains("O_CREAT", StringComparison.Ordinal) && !result.StartsWith('-') => Open(result),
+                "write" or "pwrite64" or "writev" or "pwritev" or "pwritev2" when onTempFd => "write",
+                "fsync" or "fdatasync" when onTempFd => "fsync",
+                "rename" or "renameat" or "renameat2" or "link" or "linkat" when tempName.IsMatch(args) => "rename",
+                "unlink" or "unlinkat" when tempName.IsMatch(args) => "unlink",
+                "close" when onTempFd && tempFds.Remove(args) => null,
+                _ => null,
+            };
+            if (step is not null)
+            {
+                calls.Add(new TempCall(step, name, number, call.EndsWith("(INJECTED)", StringComparison.Ordinal), call));
+            }
+        }
+
+        return calls;
+
+        string? Open(string fd)
+        {
+            tempFds.Add(fd);
+            return null;
+        }
+    }
+
+    /// <summary>
     /// What was done to the file at <paramref name="path"/> through descriptors opened by its name: each lock call as
     /// "fcntl COMMAND TYPE" (the type as the kernel returned it) or "flock OPERATION", and "unlink" for its removal.
     /// </summary>
@@ -155,10 +227,10 @@ internal sealed partial class StraceLog
         return step;
     }
 
-    private static List<string> JoinResumed(string[] lines)
+    private static List<(string Thread, string Call)> JoinResumed(string[] lines)
     {
         var pending = new Dictionary<string, string>();
-        var calls = new List<string>();
+        var calls = new List<(string Thread, string Call)>();
         foreach (var raw in lines)
         {
             var match = PidLine().Match(raw);
@@ -171,23 +243,30 @@ internal sealed partial class StraceLog
             if (text.EndsWith("<unfinished ...>", StringComparison.Ordinal))
             {
                 pending[pid] = text[..^"<unfinished ...>".Length].TrimEnd();
-                calls.Add(pid + "\u0000pending");
+                calls.Add((pid, "\u0000pending"));
             }
             else if (ResumedLine().Match(text) is { Success: true } resumed && pending.Remove(pid, out var start))
             {
-                var index = calls.IndexOf(pid + "\u0000pending");
-                calls[index] = start + resumed.Groups[1].Value;
+                var index = calls.IndexOf((pid, "\u0000pending"));
+                calls[index] = (pid, start + resumed.Groups[1].Value);
             }
             else if (CallLine().IsMatch(text))
             {
-                calls.Add(text);
+                calls.Add((pid, text));
             }
         }
 
-        return calls.Where(c => !c.Contains('\u0000', StringComparison.Ordinal)).ToList();
+        return calls.Where(c => !c.Call.Contains('\u0000', StringComparison.Ordinal)).ToList();
     }
 
     private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    /// <param name="Step">write, fsync, rename (or link) or unlink.</param>
+    /// <param name="Name">The syscall's name.</param>
+    /// <param name="Number">Its number among the calls of that name on its thread: strace's `when=` for it.</param>
+    /// <param name="Injected">Whether strace made it fail on purpose.</param>
+    /// <param name="Line">The whole line.</param>
+    internal sealed record TempCall(string Step, string Name, int Number, bool Injected, string Line);
 
     [GeneratedRegex(@"^(\w+)\((.*)\)\s+=\s+(\S+)")]
     private static partial Regex CallLine();
