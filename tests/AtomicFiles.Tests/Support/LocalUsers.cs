@@ -104,7 +104,7 @@ internal sealed class LocalUsers : IDisposable
         }
     }
 
-    private static IEnumerable<string> StaleNames(string database) =>
+    private static List<string> StaleNames(string database) =>
         File.ReadAllLines(database)
             .Select(line => line.Split(':')[0])
             .Where(name => name.StartsWith(Prefix, StringComparison.Ordinal))
