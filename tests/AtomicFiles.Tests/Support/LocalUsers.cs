@@ -77,7 +77,8 @@ internal sealed class LocalUsers : IDisposable
                 RemoveUser(user.Name);
             }
 
-            foreach (var group in _groups)
+            // userdel keeps a user's own group while another user is in it (a watcher in alice's group): remove it after.
+            foreach (var group in _users.Select(u => u.PrimaryGroup).Concat(_groups))
             {
                 RemoveGroup(group.Name);
             }
@@ -117,7 +118,6 @@ internal sealed class LocalUsers : IDisposable
 
     private static void RemoveUser(string name) => RunIgnoringFailure("userdel", name);
 
-    // userdel usually removes the user's own group too; this covers it when it does not.
     private static void RemoveGroup(string name) => RunIgnoringFailure("groupdel", name);
 
     private static void RunIgnoringFailure(string program, string name)
