@@ -81,9 +81,14 @@ internal sealed class TransactionRoot : IDisposable
     private string Absolute(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (Path.EndsInDirectorySeparator(path) || Path.GetFileName(path) is "." or "..")
+        if (Path.EndsInDirectorySeparator(path))
         {
-            throw new ArgumentException($"'{path}' names a directory; a transaction writes and deletes files.", nameof(path));
+            throw new ArgumentException($"'{path}' ends with a directory separator; a transaction writes and deletes files.", nameof(path));
+        }
+
+        if (Path.GetFileName(path) is "." or "..")
+        {
+            throw new ArgumentException($"'{path}' names a directory, not a file under the transaction root '{_givenPath}'; a transaction writes and deletes files.", nameof(path));
         }
 
         return ResolvedTarget.Absolute(path, _givenPath);

@@ -154,16 +154,18 @@ public sealed class UnixLockFileTests : IDisposable
 
     private ToolProcess.Result IncrementAsGroupMemberWithReadOnlyLockFile(params string[] extraArgs)
     {
-        using var user = LocalUser.Create(withExtraGroup: true);
+        using var users = new LocalUsers();
+        var group = users.CreateGroup("lockers");
+        var user = users.CreateUser("member", group);
         var tool = ToolProcess.CopyForAnotherUser(_dir.File("tool"));
         File.WriteAllText(DataPath, "5");
         File.WriteAllText(LockPath, "");
-        Command.Run("chown", $"root:{user.ExtraGroup}", _dir.Path, DataPath, LockPath);
+        Command.Run("chown", $"root:{group.Name}", _dir.Path, DataPath, LockPath);
         File.SetUnixFileMode(_dir.Path, (UnixFileMode)0x1F8); // 0770: the group creates its temps here
         File.SetUnixFileMode(DataPath, (UnixFileMode)0x1B0);  // 0660
         File.SetUnixFileMode(LockPath, (UnixFileMode)0x120);  // 0440
 
-        return ToolProcess.Run(["increment", DataPath, "1", .. extraArgs], wrapper: user.RunAs(), toolDll: tool);
+        return ToolProcess.Run(["increment", DataPath, "1", .. extraArgs], wrapper: user.Wrapper, toolDll: tool);
     }
 
     private void CreateDataFile(int mode)

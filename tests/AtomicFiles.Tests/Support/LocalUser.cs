@@ -1,59 +1,39 @@
+using System.Diagnostics;
+
 namespace AtomicFiles.Tests.Support;
 
-/// <summary>
-/// A throwaway local user (useradd, with its own group), optionally a member of an extra throwaway group, removed with
-/// both groups on dispose. For tests that need a second real user with group memberships, which nobody (65534) lacks.
-/// </summary>
-internal sealed class LocalUser : IDisposable
+/// <summary>A local user created by <see cref="LocalUsers"/>, and how to run programs as that user.</summary>
+internal sealed record LocalUser(string Name, uint Uid, LocalGroup PrimaryGroup)
 {
-    private LocalUser(string name, string? extraGroup)
+    /// <summary>The setpriv prefix that runs a program as this user with their primary and supplementary groups.</summary>
+    internal string[] Wrapper =>
+        ["setpriv", $"--reuid={Uid}", $"--regid={PrimaryGroup.Gid}", "--init-groups", "--"];
+
+    /// <summary>Runs <paramref name="program"/> as this user; throws with its output if it fails.</summary>
+    internal string Run(string program, params string[] args) => Command.Run(Wrapper[0], [.. Wrapper[1..], program, .. args]);
+
+    /// <summary>Runs a shell snippet as this user; throws with its output if it fails.</summary>
+    internal string Shell(string script, params string[] args) => Run("/bin/sh", ["-c", script, "sh", .. args]);
+
+    /// <summary>Runs the atomicfile tool (a copy this user can load) as this user.</summary>
+    internal ToolProcess.Result Tool(string toolDll, string? standardInput, params string[] args) =>
+        ToolProcess.Run(args, standardInput, wrapper: Wrapper, timeout: TimeSpan.FromMinutes(2), toolDll: toolDll);
+
+    /// <summary>Starts <paramref name="program"/> as this user with output redirected, and leaves it running.</summary>
+    internal Process Start(string program, params string[] args)
     {
-        Name = name;
-        ExtraGroup = extraGroup;
-    }
-
-    internal string Name { get; }
-
-    /// <summary>The extra group the user belongs to, if one was asked for.</summary>
-    internal string? ExtraGroup { get; }
-
-    /// <summary>Creates the user, and first a group <c>{name}g</c> it joins when <paramref name="withExtraGroup"/>.</summary>
-    internal static LocalUser Create(bool withExtraGroup)
-    {
-        var name = "afl" + Guid.NewGuid().ToString("N")[..10];
-        var group = withExtraGroup ? name + "g" : null;
-        if (group is not null)
+        var start = new ProcessStartInfo(Wrapper[0])
         {
-            Command.Run("groupadd", group);
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in Wrapper[1..].Concat([program]).Concat(args))
+        {
+            start.ArgumentList.Add(arg);
         }
 
-        try
-        {
-            string[] memberOf = group is null ? [] : ["-G", group];
-            Command.Run("useradd", ["--no-create-home", "--user-group", "--shell", "/usr/sbin/nologin", .. memberOf, name]);
-        }
-        catch
-        {
-            if (group is not null)
-            {
-                Command.Run("groupdel", group);
-            }
-
-            throw;
-        }
-
-        return new LocalUser(name, group);
-    }
-
-    /// <summary>A wrapper that runs a command as this user, with its groups (setpriv --init-groups).</summary>
-    internal string[] RunAs() => ["setpriv", $"--reuid={Name}", $"--regid={Name}", "--init-groups"];
-
-    public void Dispose()
-    {
-        Command.Run("userdel", Name);
-        if (ExtraGroup is not null)
-        {
-            Command.Run("groupdel", ExtraGroup);
-        }
+        return Process.Start(start)!;
     }
 }
