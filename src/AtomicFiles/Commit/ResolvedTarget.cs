@@ -97,47 +97,38 @@ internal sealed class ResolvedTarget : IDisposable
     /// </summary>
     private static ResolvedTarget Follow(DirectoryHandle directory, string fileName, AtomicFileOptions options)
     {
+        var platform = FileSystemPlatform.Current;
         try
         {
-            return FollowOwned(ref directory, fileName, options);
+            var existing = platform.Inspect(directory, fileName);
+            for (var links = 0; existing is { Kind: FileKind.SymbolicLink } link && options.Symlinks == SymlinkHandling.FollowToTarget; links++)
+            {
+                if (links == MaxLinks)
+                {
+                    throw new IOException($"Too many levels of symbolic links at '{directory.Join(fileName)}'.");
+                }
+
+                platform.ThrowIfLinkNotFollowable(directory, fileName, link);
+                var (targetDirectory, targetName) = SplitLinkTarget(platform.ReadLink(directory, fileName), directory.Join(fileName));
+                if (targetDirectory.Length > 0)
+                {
+                    var next = Path.IsPathRooted(targetDirectory) ? platform.OpenDirectory(targetDirectory) : platform.OpenDirectory(directory, targetDirectory);
+                    directory.Dispose();
+                    directory = next;
+                }
+
+                fileName = targetName;
+                platform.ValidateFileName(fileName, directory.Join(fileName));
+                existing = platform.Inspect(directory, fileName);
+            }
+
+            return new ResolvedTarget(directory, fileName, existing);
         }
         catch
         {
             directory.Dispose();
             throw;
         }
-    }
-
-    private static ResolvedTarget FollowOwned(ref DirectoryHandle directory, string fileName, AtomicFileOptions options)
-    {
-        var platform = FileSystemPlatform.Current;
-        var existing = platform.Inspect(directory, fileName);
-        for (var links = 0; existing is { Kind: FileKind.SymbolicLink } link && options.Symlinks == SymlinkHandling.FollowToTarget; links++)
-        {
-            var linkPath = directory.Join(fileName);
-            if (links == MaxLinks)
-            {
-                throw new IOException($"Too many levels of symbolic links at '{linkPath}'.");
-            }
-
-            platform.ThrowIfLinkNotFollowable(directory, fileName, link);
-            var target = platform.ReadLink(directory, fileName);
-            var (targetDirectory, targetName) = SplitLinkTarget(target, linkPath);
-            var next = targetDirectory.Length == 0 ? null
-                : Path.IsPathRooted(targetDirectory) ? platform.OpenDirectory(targetDirectory)
-                : platform.OpenDirectory(directory, targetDirectory);
-            if (next is not null)
-            {
-                directory.Dispose();
-                directory = next;
-            }
-
-            fileName = targetName;
-            platform.ValidateFileName(fileName, directory.Join(fileName));
-            existing = platform.Inspect(directory, fileName);
-        }
-
-        return new ResolvedTarget(directory, fileName, existing);
     }
 
     /// <summary>The directory part of a link's text (empty: the link's own directory) and the file name it ends in.</summary>

@@ -241,7 +241,18 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     internal override void FlushDirectory(DirectoryHandle directory)
     {
         using var lease = new FileDescriptorLease(directory.Handle);
-        FlushDescriptor(lease.Fd, directory.Path);
+        try
+        {
+            FlushDescriptor(lease.Fd, directory.Path);
+        }
+        catch (IOException e) when (e.HResult == Errno.EBADF)
+        {
+            // The path-only handle of a directory this process may write in but not read: fsync needs a real open.
+            throw new UnauthorizedAccessException($"Flushing the directory '{directory.Path}' failed: it is not readable by this process, so it cannot be opened to flush.", e)
+            {
+                HResult = Errno.EACCES,
+            };
+        }
     }
 
     internal override void DeleteFile(DirectoryHandle directory, string name)
