@@ -86,6 +86,27 @@ public static class TransactionFileSet
             .Where(f => f.EndsWith(".tmp", StringComparison.Ordinal) || f.EndsWith(".journal", StringComparison.Ordinal))
             .ToArray();
 
+    /// <summary>
+    /// Creates the old set under <paramref name="root"/> (a new directory), commits the new one, and copies the tree as
+    /// it stood right after the commit point (sealed journal, staged temps, nothing applied) to <paramref name="copy"/>:
+    /// the disk a crash at that instant leaves.
+    /// </summary>
+    public static void CommitCapturingCommitPoint(string root, string copy)
+    {
+        Directory.CreateDirectory(root);
+        CreateOld(root);
+        Commit(root, new AtomicFileOptions
+        {
+            TransactionStepHook = step =>
+            {
+                if (step == "journal directory fsync")
+                {
+                    CopyTree(root, copy);
+                }
+            },
+        });
+    }
+
     /// <summary>Copies every file and directory of <paramref name="source"/> into a new <paramref name="destination"/>: the disk as a process crash would leave it.</summary>
     public static void CopyTree(string source, string destination)
     {

@@ -8,7 +8,7 @@ namespace AtomicFiles.Tests.Security;
 /// the library checked when the file was named must be what it acts on at commit: it may act on the moved directory
 /// or refuse, but never reach through the new link into a directory the caller did not name.
 /// </summary>
-public sealed class DirectorySwapTests : IDisposable
+public sealed class DirectorySwapTests : HostileUsersTest
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -17,26 +17,17 @@ public sealed class DirectorySwapTests : IDisposable
     // Run as the attacker: $1 the shared root, $2 where the link should lead.
     private const string SwapScript = "mv \"$1/d\" \"$1/d-moved\" && ln -s \"$2\" \"$1/d\"";
 
-    private readonly LocalUsers _users = new();
-    private readonly SharedScratch _scratch = new();
-
-    public void Dispose()
-    {
-        _scratch.Dispose();
-        _users.Dispose();
-    }
-
     [RequiresFact(Requirement.Linux | Requirement.Root)]
     public void TransactionDelete_AttackerSwapsTheDirectoryForALinkBeforeCommit_DeletesNothingThroughTheLink()
     {
         var (mallory, privateDirectory) = AttackerDirectoryAndRootsPrivateOne();
-        SharedScratch.MakeFile(Path.Join(_scratch.Sticky, "d", "x"), "mallory's x", mallory.Uid, mallory.PrimaryGroup.Gid, OwnerReadWrite);
+        SharedScratch.MakeFile(Path.Join(Scratch.Sticky, "d", "x"), "mallory's x", mallory.Uid, mallory.PrimaryGroup.Gid, OwnerReadWrite);
         var rootsX = SharedScratch.MakeFile(Path.Join(privateDirectory, "x"), "root's x", 0, 0, OwnerReadWrite);
 
-        using var tx = AtomicFile.BeginTransaction(_scratch.Sticky);
+        using var tx = AtomicFile.BeginTransaction(Scratch.Sticky);
         tx.Delete(Path.Join("d", "x"));
-        mallory.Shell(SwapScript, _scratch.Sticky, privateDirectory);
-        File.ReadAllText(Path.Join(_scratch.Sticky, "d", "x")).Should().Be("root's x", "the kernel now reaches root's file by the named path");
+        mallory.Shell(SwapScript, Scratch.Sticky, privateDirectory);
+        File.ReadAllText(Path.Join(Scratch.Sticky, "d", "x")).Should().Be("root's x", "the kernel now reaches root's file by the named path");
         Attempt(tx.Commit);
 
         File.ReadAllText(rootsX).Should().Be("root's x", "the caller named mallory's d/x, not the file the new link leads to");
@@ -48,9 +39,9 @@ public sealed class DirectorySwapTests : IDisposable
         var (mallory, privateDirectory) = AttackerDirectoryAndRootsPrivateOne();
         var rootsY = SharedScratch.MakeFile(Path.Join(privateDirectory, "y"), "root's y", 0, 0, OwnerReadWrite);
 
-        using var tx = AtomicFile.BeginTransaction(_scratch.Sticky);
+        using var tx = AtomicFile.BeginTransaction(Scratch.Sticky);
         tx.WriteAllText(Path.Join("d", "y"), "written for d/y");
-        mallory.Shell(SwapScript, _scratch.Sticky, privateDirectory);
+        mallory.Shell(SwapScript, Scratch.Sticky, privateDirectory);
         Attempt(tx.Commit);
 
         File.ReadAllText(rootsY).Should().Be("root's y");
@@ -63,10 +54,10 @@ public sealed class DirectorySwapTests : IDisposable
         var (mallory, privateDirectory) = AttackerDirectoryAndRootsPrivateOne();
         var rootsZ = SharedScratch.MakeFile(Path.Join(privateDirectory, "z"), "root's z", 0, 0, OwnerReadWrite);
 
-        using (var writer = AtomicFile.Create(Path.Join(_scratch.Sticky, "d", "z")))
+        using (var writer = AtomicFile.Create(Path.Join(Scratch.Sticky, "d", "z")))
         {
             writer.Write("written for d/z"u8);
-            mallory.Shell(SwapScript, _scratch.Sticky, privateDirectory);
+            mallory.Shell(SwapScript, Scratch.Sticky, privateDirectory);
             Attempt(writer.Commit);
         }
 
@@ -76,9 +67,9 @@ public sealed class DirectorySwapTests : IDisposable
 
     private (LocalUser Mallory, string PrivateDirectory) AttackerDirectoryAndRootsPrivateOne()
     {
-        var mallory = _users.CreateUser("mal");
-        _scratch.MakeDirectory(Path.Join("sticky", "d"), mallory, Mode0755);
-        return (mallory, _scratch.MakeDirectory("roothome", 0, 0, OwnerOnly));
+        var mallory = Users.CreateUser("mal");
+        Scratch.MakeDirectory(Path.Join("sticky", "d"), mallory, Mode0755);
+        return (mallory, Scratch.MakeDirectory("roothome", 0, 0, OwnerOnly));
     }
 
     private static void Attempt(Action action)

@@ -9,32 +9,23 @@ namespace AtomicFiles.Tests.Security;
 /// journal from a sticky directory, so a Recover that acted on it would act again on every run). A FIFO in its place
 /// must not hang Recover. The controls show the same bytes, placed by the victim in its own root, are applied.
 /// </summary>
-public sealed class PlantedJournalTests : IDisposable
+public sealed class PlantedJournalTests : HostileUsersTest
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    private readonly LocalUsers _users = new();
-    private readonly SharedScratch _scratch = new();
-
-    public void Dispose()
-    {
-        _scratch.Dispose();
-        _users.Dispose();
-    }
-
     [RequiresFact(Requirement.Linux | Requirement.Root)]
     public void RecoverCommand_AsUserBelowAnotherUsersJournalInStickyDirectory_KeepsTheFileItNames_Twice()
     {
-        var mallory = _users.CreateUser("mal");
-        var victim = _users.CreateUser("vic");
-        var work = _scratch.MakeDirectory(Path.Join("sticky", "vicwork"), victim, OwnerOnly);
+        var mallory = Users.CreateUser("mal");
+        var victim = Users.CreateUser("vic");
+        var work = Scratch.MakeDirectory(Path.Join("sticky", "vicwork"), victim, OwnerOnly);
         var precious = SharedScratch.MakeFile(Path.Join(work, "precious.txt"), "precious", victim.Uid, victim.PrimaryGroup.Gid, OwnerReadWrite);
         Plant(mallory, PlantedJournal.Deleting("vicwork/precious.txt"));
 
         for (var run = 1; run <= 2; run++)
         {
-            var result = victim.Tool(_scratch.Tool, null, "recover", work);
+            var result = victim.Tool(Scratch.Tool, null, "recover", work);
 
             File.Exists(precious).Should().BeTrue("recover run {0} must not apply another user's journal (it said: {1}{2})",
                 run, result.StandardOutput, result.StandardError);
@@ -44,20 +35,20 @@ public sealed class PlantedJournalTests : IDisposable
     [RequiresFact(Requirement.Linux | Requirement.Root)]
     public void RecoverCommand_AsUserBelowAnotherUsersJournalLeadingIntoItsHomeThroughDotDot_KeepsTheFile_Twice()
     {
-        var mallory = _users.CreateUser("mal");
-        var victim = _users.CreateUser("vic");
-        var home = _scratch.MakeDirectory("home-vic", victim, OwnerOnly);
-        _scratch.MakeDirectory(Path.Join("home-vic", "sub"), victim, OwnerOnly);
+        var mallory = Users.CreateUser("mal");
+        var victim = Users.CreateUser("vic");
+        var home = Scratch.MakeDirectory("home-vic", victim, OwnerOnly);
+        Scratch.MakeDirectory(Path.Join("home-vic", "sub"), victim, OwnerOnly);
         var precious = SharedScratch.MakeFile(Path.Join(home, "precious.txt"), "precious", victim.Uid, victim.PrimaryGroup.Gid, OwnerReadWrite);
-        var work = _scratch.MakeDirectory(Path.Join("sticky", "vicwork"), victim, OwnerOnly);
+        var work = Scratch.MakeDirectory(Path.Join("sticky", "vicwork"), victim, OwnerOnly);
         // As text sticky/evil is sticky itself; the kernel follows l first and lands in the victim's 0700 home.
-        mallory.Run("ln", "-s", Path.Join("..", "home-vic", "sub"), Path.Join(_scratch.Sticky, "l"));
-        mallory.Run("ln", "-s", Path.Join("l", ".."), Path.Join(_scratch.Sticky, "evil"));
+        mallory.Run("ln", "-s", Path.Join("..", "home-vic", "sub"), Path.Join(Scratch.Sticky, "l"));
+        mallory.Run("ln", "-s", Path.Join("l", ".."), Path.Join(Scratch.Sticky, "evil"));
         Plant(mallory, PlantedJournal.Deleting("evil/precious.txt"));
 
         for (var run = 1; run <= 2; run++)
         {
-            var result = victim.Tool(_scratch.Tool, null, "recover", work);
+            var result = victim.Tool(Scratch.Tool, null, "recover", work);
 
             File.Exists(precious).Should().BeTrue("recover run {0} must not apply another user's journal (it said: {1}{2})",
                 run, result.StandardOutput, result.StandardError);
@@ -67,8 +58,8 @@ public sealed class PlantedJournalTests : IDisposable
     [RequiresFact(Requirement.Linux | Requirement.Root)]
     public void Recover_AsRootBelowAnotherUsersJournalInStickyDirectory_KeepsTheFileItNames_Twice()
     {
-        var mallory = _users.CreateUser("mal");
-        var work = _scratch.MakeDirectory(Path.Join("sticky", "rootwork"), 0, 0, OwnerOnly);
+        var mallory = Users.CreateUser("mal");
+        var work = Scratch.MakeDirectory(Path.Join("sticky", "rootwork"), 0, 0, OwnerOnly);
         var precious = SharedScratch.MakeFile(Path.Join(work, "precious.txt"), "precious", 0, 0, OwnerReadWrite);
         Plant(mallory, PlantedJournal.Deleting("rootwork/precious.txt"));
 
@@ -84,14 +75,14 @@ public sealed class PlantedJournalTests : IDisposable
     public void RecoverCommand_AsUserWithItsOwnJournalOfTheSameForm_AppliesIt()
     {
         // Control: the attacks above fail for the right reason — their journals are valid, and trusted ones get applied.
-        var victim = _users.CreateUser("vic");
-        var work = _scratch.MakeDirectory(Path.Join("sticky", "vicwork"), victim, OwnerOnly);
+        var victim = Users.CreateUser("vic");
+        var work = Scratch.MakeDirectory(Path.Join("sticky", "vicwork"), victim, OwnerOnly);
         var doomed = SharedScratch.MakeFile(Path.Join(work, "doomed.txt"), "doomed", victim.Uid, victim.PrimaryGroup.Gid, OwnerReadWrite);
-        var source = SharedScratch.MakeFile(Path.Join(_scratch.Root, "journal"), "", 0, 0, (UnixFileMode)0x1A4);
+        var source = SharedScratch.MakeFile(Path.Join(Scratch.Root, "journal"), "", 0, 0, (UnixFileMode)0x1A4);
         File.WriteAllBytes(source, PlantedJournal.Deleting("doomed.txt"));
         victim.Run("cp", source, PlantedJournal.PathIn(work));
 
-        var result = victim.Tool(_scratch.Tool, null, "recover", work);
+        var result = victim.Tool(Scratch.Tool, null, "recover", work);
 
         result.ExitCode.Should().Be(0, result.StandardError);
         result.StandardOutput.Should().Contain("completed transaction");
@@ -101,7 +92,7 @@ public sealed class PlantedJournalTests : IDisposable
     [RequiresFact(Requirement.Linux | Requirement.Root)]
     public void Recover_AsRootWithItsOwnJournalOfTheSameForm_AppliesIt()
     {
-        var work = _scratch.MakeDirectory("rootwork", 0, 0, OwnerOnly);
+        var work = Scratch.MakeDirectory("rootwork", 0, 0, OwnerOnly);
         var doomed = SharedScratch.MakeFile(Path.Join(work, "doomed.txt"), "doomed", 0, 0, OwnerReadWrite);
         File.WriteAllBytes(PlantedJournal.PathIn(work), PlantedJournal.Deleting("doomed.txt"));
 
@@ -114,21 +105,21 @@ public sealed class PlantedJournalTests : IDisposable
     [RequiresFact(Requirement.Linux | Requirement.Root)]
     public void RecoverCommand_AsUserBelowAnotherUsersFifoJournal_ReturnsWithoutHanging()
     {
-        var mallory = _users.CreateUser("mal");
-        var victim = _users.CreateUser("vic");
-        var work = _scratch.MakeDirectory(Path.Join("sticky", "vicwork"), victim, OwnerOnly);
-        mallory.Run("mkfifo", "-m", "666", PlantedJournal.PathIn(_scratch.Sticky));
+        var mallory = Users.CreateUser("mal");
+        var victim = Users.CreateUser("vic");
+        var work = Scratch.MakeDirectory(Path.Join("sticky", "vicwork"), victim, OwnerOnly);
+        mallory.Run("mkfifo", "-m", "666", PlantedJournal.PathIn(Scratch.Sticky));
 
-        FluentActions.Invoking(() => ToolProcess.Run(["recover", work], wrapper: victim.Wrapper, timeout: Fifo.Watchdog, toolDll: _scratch.Tool))
+        FluentActions.Invoking(() => ToolProcess.Run(["recover", work], wrapper: victim.Wrapper, timeout: Fifo.Watchdog, toolDll: Scratch.Tool))
             .Should().NotThrow<TimeoutException>("a FIFO planted as a journal must not block Recover");
     }
 
     [RequiresFact(Requirement.Linux | Requirement.Root)]
     public void Recover_AsRootBelowAnotherUsersFifoJournal_ReturnsWithoutHanging()
     {
-        var mallory = _users.CreateUser("mal");
-        var work = _scratch.MakeDirectory(Path.Join("sticky", "rootwork"), 0, 0, OwnerOnly);
-        var fifo = PlantedJournal.PathIn(_scratch.Sticky);
+        var mallory = Users.CreateUser("mal");
+        var work = Scratch.MakeDirectory(Path.Join("sticky", "rootwork"), 0, 0, OwnerOnly);
+        var fifo = PlantedJournal.PathIn(Scratch.Sticky);
         mallory.Run("mkfifo", "-m", "666", fifo);
 
         var recover = Task.Factory.StartNew(() => AtomicFile.Recover(work), TaskCreationOptions.LongRunning);
@@ -143,9 +134,9 @@ public sealed class PlantedJournalTests : IDisposable
     /// <summary>The attacker copies <paramref name="journal"/> into the sticky directory: the file is theirs.</summary>
     private void Plant(LocalUser attacker, byte[] journal)
     {
-        var source = SharedScratch.MakeFile(Path.Join(_scratch.Root, "planted"), "", 0, 0, (UnixFileMode)0x1A4);
+        var source = SharedScratch.MakeFile(Path.Join(Scratch.Root, "planted"), "", 0, 0, (UnixFileMode)0x1A4);
         File.WriteAllBytes(source, journal);
-        attacker.Run("cp", source, PlantedJournal.PathIn(_scratch.Sticky));
+        attacker.Run("cp", source, PlantedJournal.PathIn(Scratch.Sticky));
     }
 
     private static void Attempt(Action action)

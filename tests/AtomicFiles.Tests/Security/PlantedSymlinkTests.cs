@@ -11,26 +11,17 @@ namespace AtomicFiles.Tests.Security;
 /// (it is 0 on the machine these tests were written on). Each refusal has a control: a link the rule allows, in the
 /// same directory, is followed.
 /// </summary>
-public sealed class PlantedSymlinkTests : IDisposable
+public sealed class PlantedSymlinkTests : HostileUsersTest
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    private readonly LocalUsers _users = new();
-    private readonly SharedScratch _scratch = new();
-
-    public void Dispose()
-    {
-        _scratch.Dispose();
-        _users.Dispose();
-    }
-
     [RequiresFact(Requirement.Linux | Requirement.Root)]
     public void WriteAllText_AsRootThroughAnotherUsersLinkInStickyDirectory_IsRefusedAndTheLinkedFileUnchanged()
     {
-        var mallory = _users.CreateUser("mal");
+        var mallory = Users.CreateUser("mal");
         var secret = RootPrivateFile("private.txt", "private");
-        var link = Path.Join(_scratch.Sticky, "settings.json");
+        var link = Path.Join(Scratch.Sticky, "settings.json");
         mallory.Run("ln", "-s", secret, link);
 
         FluentActions.Invoking(() => AtomicFile.WriteAllText(link, "root's settings"))
@@ -39,7 +30,7 @@ public sealed class PlantedSymlinkTests : IDisposable
 
         File.ReadAllText(secret).Should().Be("private");
         new FileInfo(link).LinkTarget.Should().Be(secret, "the attacker's link is neither followed nor replaced");
-        TempFiles.In(_scratch.Sticky).Should().BeEmpty();
+        TempFiles.In(Scratch.Sticky).Should().BeEmpty();
         TempFiles.In(Path.GetDirectoryName(secret)!).Should().BeEmpty();
     }
 
@@ -47,7 +38,7 @@ public sealed class PlantedSymlinkTests : IDisposable
     public void WriteAllText_AsRootThroughItsOwnLinkInStickyDirectory_FollowsIt()
     {
         var secret = RootPrivateFile("private.txt", "private");
-        var link = Path.Join(_scratch.Sticky, "settings.json");
+        var link = Path.Join(Scratch.Sticky, "settings.json");
         File.CreateSymbolicLink(link, secret);
 
         AtomicFile.WriteAllText(link, "root's settings");
@@ -59,13 +50,13 @@ public sealed class PlantedSymlinkTests : IDisposable
     [RequiresFact(Requirement.Linux | Requirement.Root)]
     public void WriteCommand_AsUserThroughAnotherUsersLinkInStickyDirectory_IsRefusedAndTheLinkedFileUnchanged()
     {
-        var mallory = _users.CreateUser("mal");
-        var victim = _users.CreateUser("vic");
+        var mallory = Users.CreateUser("mal");
+        var victim = Users.CreateUser("vic");
         var secret = UserPrivateFile(victim, "private.txt", "private");
-        var link = Path.Join(_scratch.Sticky, "settings.json");
+        var link = Path.Join(Scratch.Sticky, "settings.json");
         mallory.Run("ln", "-s", secret, link);
 
-        var result = victim.Tool(_scratch.Tool, "victim's settings", "write", link);
+        var result = victim.Tool(Scratch.Tool, "victim's settings", "write", link);
 
         File.ReadAllText(secret).Should().Be("private", "the tool's output was: {0}{1}", result.StandardOutput, result.StandardError);
         result.ExitCode.Should().Be(1);
@@ -76,16 +67,16 @@ public sealed class PlantedSymlinkTests : IDisposable
     [RequiresFact(Requirement.Linux | Requirement.Root)]
     public void WriteCommand_AsUserThroughOwnLinkOrTheDirectoryOwnersLinkInStickyDirectory_FollowsBoth()
     {
-        var victim = _users.CreateUser("vic");
+        var victim = Users.CreateUser("vic");
         var own = UserPrivateFile(victim, "own.txt", "old");
-        var ownLink = Path.Join(_scratch.Sticky, "own.json");
+        var ownLink = Path.Join(Scratch.Sticky, "own.json");
         victim.Run("ln", "-s", own, ownLink);
         var byDirectoryOwner = UserPrivateFile(victim, "by-root.txt", "old");
-        var rootLink = Path.Join(_scratch.Sticky, "by-root.json");
+        var rootLink = Path.Join(Scratch.Sticky, "by-root.json");
         File.CreateSymbolicLink(rootLink, byDirectoryOwner); // root owns the sticky directory: the rule allows its links
 
-        var first = victim.Tool(_scratch.Tool, "new", "write", ownLink);
-        var second = victim.Tool(_scratch.Tool, "new", "write", rootLink);
+        var first = victim.Tool(Scratch.Tool, "new", "write", ownLink);
+        var second = victim.Tool(Scratch.Tool, "new", "write", rootLink);
 
         first.ExitCode.Should().Be(0, first.StandardError);
         second.ExitCode.Should().Be(0, second.StandardError);
@@ -98,14 +89,14 @@ public sealed class PlantedSymlinkTests : IDisposable
     [RequiresFact(Requirement.Linux | Requirement.Root)]
     public void UpdateText_AsRootWithAnotherUsersLinkAtTheLockFile_NeitherCreatesNorOpensTheLinkedFile()
     {
-        var mallory = _users.CreateUser("mal");
-        var counter = SharedScratch.MakeFile(Path.Join(_scratch.Sticky, "counter.txt"), "0", 0, 0, (UnixFileMode)0x1A4);
-        var home = _scratch.MakeDirectory("roothome", 0, 0, OwnerOnly);
+        var mallory = Users.CreateUser("mal");
+        var counter = SharedScratch.MakeFile(Path.Join(Scratch.Sticky, "counter.txt"), "0", 0, 0, (UnixFileMode)0x1A4);
+        var home = Scratch.MakeDirectory("roothome", 0, 0, OwnerOnly);
         var created = Path.Join(home, "created-by-root");
         var existing = RootPrivateFile("existing.txt", "private");
-        mallory.Run("ln", "-s", created, Path.Join(_scratch.Sticky, LockFileName.For("counter.txt")));
-        var other = SharedScratch.MakeFile(Path.Join(_scratch.Sticky, "other.txt"), "0", 0, 0, (UnixFileMode)0x1A4);
-        mallory.Run("ln", "-s", existing, Path.Join(_scratch.Sticky, LockFileName.For("other.txt")));
+        mallory.Run("ln", "-s", created, Path.Join(Scratch.Sticky, LockFileName.For("counter.txt")));
+        var other = SharedScratch.MakeFile(Path.Join(Scratch.Sticky, "other.txt"), "0", 0, 0, (UnixFileMode)0x1A4);
+        mallory.Run("ln", "-s", existing, Path.Join(Scratch.Sticky, LockFileName.For("other.txt")));
 
         Attempt(() => AtomicFile.UpdateText(counter, text => text + "1"));
         Attempt(() => AtomicFile.UpdateText(other, text => text + "1"));
@@ -118,14 +109,14 @@ public sealed class PlantedSymlinkTests : IDisposable
     [RequiresFact(Requirement.Linux | Requirement.Root)]
     public void BeginTransaction_AsRootWithAnotherUsersLinkAtTheRootsLockFile_DoesNotCreateTheLinkedFile()
     {
-        var mallory = _users.CreateUser("mal");
-        var home = _scratch.MakeDirectory("roothome", 0, 0, OwnerOnly);
+        var mallory = Users.CreateUser("mal");
+        var home = Scratch.MakeDirectory("roothome", 0, 0, OwnerOnly);
         var created = Path.Join(home, "created-by-root");
-        mallory.Run("ln", "-s", created, Path.Join(_scratch.Sticky, TransactionRoot.LockFileName));
+        mallory.Run("ln", "-s", created, Path.Join(Scratch.Sticky, TransactionRoot.LockFileName));
 
         Attempt(() =>
         {
-            using var tx = AtomicFile.BeginTransaction(_scratch.Sticky);
+            using var tx = AtomicFile.BeginTransaction(Scratch.Sticky);
             tx.WriteAllText("a.txt", "a");
             tx.Commit();
         });
@@ -136,8 +127,8 @@ public sealed class PlantedSymlinkTests : IDisposable
     [RequiresFact(Requirement.Linux | Requirement.Root)]
     public void WriteAllText_AsRootOverAnotherUsersFifoInStickyDirectory_ThrowsWithoutHanging()
     {
-        var mallory = _users.CreateUser("mal");
-        var fifo = Path.Join(_scratch.Sticky, "settings.json");
+        var mallory = Users.CreateUser("mal");
+        var fifo = Path.Join(Scratch.Sticky, "settings.json");
         mallory.Run("mkfifo", "-m", "666", fifo);
 
         var write = Task.Factory.StartNew(() => AtomicFile.WriteAllText(fifo, "root's settings"), TaskCreationOptions.LongRunning);
@@ -145,18 +136,18 @@ public sealed class PlantedSymlinkTests : IDisposable
 
         finished.Should().BeTrue("writing over a FIFO must not block on it (the watchdog had to open it for reading)");
         write.Exception!.InnerException.Should().BeOfType<IOException>().Which.Message.Should().Contain(fifo);
-        TempFiles.In(_scratch.Sticky).Should().BeEmpty();
+        TempFiles.In(Scratch.Sticky).Should().BeEmpty();
     }
 
     private string RootPrivateFile(string name, string content)
     {
-        var home = _scratch.MakeDirectory("roothome", 0, 0, OwnerOnly);
+        var home = Scratch.MakeDirectory("roothome", 0, 0, OwnerOnly);
         return SharedScratch.MakeFile(Path.Join(home, name), content, 0, 0, OwnerReadWrite);
     }
 
     private string UserPrivateFile(LocalUser user, string name, string content)
     {
-        var home = _scratch.MakeDirectory(user.Name, user, OwnerOnly);
+        var home = Scratch.MakeDirectory(user.Name, user, OwnerOnly);
         return SharedScratch.MakeFile(Path.Join(home, name), content, user.Uid, user.PrimaryGroup.Gid, OwnerReadWrite);
     }
 

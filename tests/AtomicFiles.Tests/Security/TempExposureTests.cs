@@ -9,7 +9,7 @@ namespace AtomicFiles.Tests.Security;
 /// mode and changes the group afterwards is caught by the same watcher. When the group cannot be kept, the published
 /// file must not become readable by a group that could not read the old one.
 /// </summary>
-public sealed class TempExposureTests : IDisposable
+public sealed class TempExposureTests : HostileUsersTest
 {
     private const int Writes = 1000;
     private const UnixFileMode Mode0640 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
@@ -65,15 +65,6 @@ public sealed class TempExposureTests : IDisposable
 
     private const string Python = "/usr/bin/python3";
 
-    private readonly LocalUsers _users = new();
-    private readonly SharedScratch _scratch = new();
-
-    public void Dispose()
-    {
-        _scratch.Dispose();
-        _users.Dispose();
-    }
-
     [RequiresFact(Requirement.Linux | Requirement.Root)]
     public void Update_AsAliceOnA0640FileOfHerSecondaryGroup_NoTempIsOpenedByHerPrimaryGroup()
     {
@@ -81,7 +72,7 @@ public sealed class TempExposureTests : IDisposable
 
         var opened = Watch(watcher, directory, () =>
         {
-            var result = alice.Tool(_scratch.Tool, null, "increment", file, Writes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--durability", "fileonly");
+            var result = alice.Tool(Scratch.Tool, null, "increment", file, Writes.ToString(System.Globalization.CultureInfo.InvariantCulture), "--durability", "fileonly");
             result.ExitCode.Should().Be(0, result.StandardError);
         });
 
@@ -123,12 +114,12 @@ public sealed class TempExposureTests : IDisposable
     /// </summary>
     private void AssertGroupCannotWidenReaders(bool fileOwnedByAlice)
     {
-        var share = _users.CreateGroup("share");
-        var secret = _users.CreateGroup("secret");
-        var alice = _users.CreateUser("alice", share);
-        var bob = _users.CreateUser("bob", share, secret);
-        var carol = _users.CreateUser("carol", share);
-        var directory = _scratch.GroupShared("shared", share);
+        var share = Users.CreateGroup("share");
+        var secret = Users.CreateGroup("secret");
+        var alice = Users.CreateUser("alice", share);
+        var bob = Users.CreateUser("bob", share, secret);
+        var carol = Users.CreateUser("carol", share);
+        var directory = Scratch.GroupShared("shared", share);
         var owner = fileOwnedByAlice ? alice : bob;
         var report = SharedScratch.MakeFile(Path.Join(directory, "report.txt"), "old report", owner.Uid, secret.Gid, Mode0640);
         var visible = SharedScratch.MakeFile(Path.Join(directory, "visible.txt"), "for the group", 0, share.Gid, Mode0640);
@@ -136,7 +127,7 @@ public sealed class TempExposureTests : IDisposable
         bob.Run("cat", report).Should().Be("old report", "control: the file's group may read it");
         FluentActions.Invoking(() => carol.Run("cat", report)).Should().Throw<InvalidOperationException>("carol could not read the old file");
 
-        var result = alice.Tool(_scratch.Tool, "alice's report", "write", report);
+        var result = alice.Tool(Scratch.Tool, "alice's report", "write", report);
 
         var (_, gid) = UnixOwner.Of(report);
         var mode = File.GetUnixFileMode(report);
@@ -158,10 +149,10 @@ public sealed class TempExposureTests : IDisposable
     /// </summary>
     private (LocalUser Alice, LocalUser Watcher, LocalGroup Secret, string Directory, string File) AliceAndWatcher()
     {
-        var secret = _users.CreateGroup("secret");
-        var alice = _users.CreateUser("alice", secret);
-        var watcher = _users.CreateUser("watch", alice.PrimaryGroup);
-        var directory = _scratch.MakeDirectory("alice", alice, Mode0750);
+        var secret = Users.CreateGroup("secret");
+        var alice = Users.CreateUser("alice", secret);
+        var watcher = Users.CreateUser("watch", alice.PrimaryGroup);
+        var directory = Scratch.MakeDirectory("alice", alice, Mode0750);
         var file = SharedScratch.MakeFile(Path.Join(directory, "counter.txt"), "0", alice.Uid, secret.Gid, Mode0640);
         return (alice, watcher, secret, directory, file);
     }

@@ -17,19 +17,7 @@ public sealed class TransactionRecoveryTests : IDisposable
     public TransactionRecoveryTests()
     {
         _committedState = _dir.File("committed");
-        var root = _dir.File("root");
-        Directory.CreateDirectory(root);
-        TransactionFileSet.CreateOld(root);
-        TransactionFileSet.Commit(root, new AtomicFileOptions
-        {
-            TransactionStepHook = step =>
-            {
-                if (step == "journal directory fsync")
-                {
-                    TransactionFileSet.CopyTree(root, _committedState);
-                }
-            },
-        });
+        TransactionFileSet.CommitCapturingCommitPoint(_dir.File("root"), _committedState);
     }
 
     public void Dispose() => _dir.Dispose();
