@@ -14,9 +14,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     private const uint OwnerOnly = 0x180; // 0600
     private const uint SetUserId = 0x800; // 04000
     private const uint SetGroupId = 0x400; // 02000
-    private const uint StickyBit = 0x200; // 01000
     private const uint GroupPermissions = 0x38; // 0070
-    private const uint OthersWrite = 0x2; // 0002
     private const uint AnyWrite = 0x92; // 0222
 
     // Set once renameat2 turns out to be missing (old glibc, musl) or unsupported by the filesystem.
@@ -84,11 +82,8 @@ internal sealed class UnixFileSystem : FileSystemPlatform
 
     internal override void ThrowIfLinkNotFollowable(DirectoryHandle directory, string name, ExistingFile link)
     {
-        // The kernel's protected_symlinks rule, applied whatever the sysctl says: in a sticky world-writable directory
-        // (/tmp) any user may plant a link, so only links planted by us or by the directory's owner are followed.
         var holder = StatusOf(directory);
-        var sharedWithOthers = (holder.Mode & StickyBit) != 0 && (holder.Mode & OthersWrite) != 0;
-        if (sharedWithOthers && link.Uid != Sys.GetEUid() && link.Uid != holder.Uid)
+        if (!StickyDirectoryRule.Allows(holder.Mode, holder.Uid, link.Uid))
         {
             throw new UnauthorizedAccessException(
                 $"'{directory.Join(name)}' is a symbolic link owned by another user (uid {link.Uid}) in the sticky, world-writable "

@@ -1,20 +1,26 @@
-using AtomicFiles.Platform;
-using AtomicFiles.Platform.Unix;
 using static AtomicFiles.Platform.Interop.Interop;
 
-namespace AtomicFiles.Locking;
+namespace AtomicFiles.Platform.Unix;
 
 /// <summary>
-/// Refuses a lock file that another user planted in a shared sticky directory such as /tmp: the kernel's
-/// protected_regular rule (fs.protected_regular=1), applied by the library because many machines leave that sysctl at 0.
-/// In such a directory anyone may create the lock file before us; locking it would let its owner hold our lock forever,
-/// or make us lock a file of theirs.
+/// In a sticky world-writable directory such as /tmp anyone may create an entry, so only an entry owned by this process's
+/// effective user or by the directory's owner is trusted there: the kernel's protected_symlinks and protected_regular
+/// rules, applied by the library itself because many machines leave those sysctls at 0. A symbolic link is followed,
+/// and a lock file used, only where this rule allows it.
 /// </summary>
 internal static class StickyDirectoryRule
 {
     private const uint StickyBit = 0x200;    // S_ISVTX, 01000
     private const uint OthersWrite = 0x2;    // S_IWOTH, 0002
 
+    /// <summary>Whether an entry owned by <paramref name="entryUid"/> may be trusted in the directory of <paramref name="directoryMode"/> owned by <paramref name="directoryUid"/>.</summary>
+    internal static bool Allows(uint directoryMode, uint directoryUid, uint entryUid) =>
+        (directoryMode & StickyBit) == 0 || (directoryMode & OthersWrite) == 0 || entryUid == directoryUid || entryUid == Sys.GetEUid();
+
+    /// <summary>
+    /// Refuses a lock file another user planted in a shared sticky directory: locking it would let its owner hold our lock
+    /// forever, or make us lock a file of theirs.
+    /// </summary>
     /// <param name="lockPath">The lock file's path, for its directory and for the message.</param>
     /// <param name="lockFile">The status of the lock file as opened (fstat), so the owner checked is the file locked.</param>
     /// <exception cref="UnauthorizedAccessException">The lock file belongs to neither this process's effective user nor the directory's owner, in a sticky world-writable directory.</exception>
@@ -35,7 +41,7 @@ internal static class StickyDirectoryRule
             throw UnixErrors.ToException(errno, "Reading the status of the directory of the lock file", lockPath);
         }
 
-        if (status.Kind == FileKind.Directory && (status.Mode & StickyBit) != 0 && (status.Mode & OthersWrite) != 0 && lockFile.Uid != status.Uid)
+        if (status.Kind == FileKind.Directory && !Allows(status.Mode, status.Uid, lockFile.Uid))
         {
             throw new UnauthorizedAccessException(
                 $"The lock file '{lockPath}' belongs to another user (uid {lockFile.Uid}) in the shared sticky directory '{directory}'; "

@@ -6,7 +6,7 @@ namespace AtomicFiles.Tests.Locking;
 /// In a sticky world-writable directory (like /tmp) a lock file planted by another user is refused, as the kernel's
 /// fs.protected_regular=1 would refuse it, whatever the sysctl says. The control shows the old lock takes it.
 /// </summary>
-public sealed class StickyDirectoryRuleTests : IDisposable
+public sealed class PlantedLockFileTests : IDisposable
 {
     private const string Nobody = "65534";
 
