@@ -38,8 +38,8 @@ public static partial class AtomicFile
         options ??= AtomicFileOptions.Default;
         // Disposed here too if the lock or the transform throws before the writer takes it over (disposing twice is harmless).
         using var target = ResolvedTarget.Resolve(path, options);
-        using var updateLock = FileLock.Acquire(LockPathFor(target), target.FullPath, LockCreateModeFor(target), options.LockTimeout, CancellationToken.None, options.Mutation);
-        var next = transform(ReadIfExists(target.FullPath)) ?? throw TransformReturnedNull(target.FullPath);
+        using var updateLock = FileLock.Acquire(target.Directory, LockFileName.For(target.FileName), target.FullPath, LockCreateModeFor(target), options.LockTimeout, CancellationToken.None, options.Mutation);
+        var next = transform(ReadIfExists(target)) ?? throw TransformReturnedNull(target.FullPath);
         using var writer = Open(target, overwrite: true, options);
         writer.Write(next);
         writer.Commit();
@@ -86,8 +86,8 @@ public static partial class AtomicFile
         options ??= AtomicFileOptions.Default;
         // Disposed here too if the lock or the transform throws before the writer takes it over (disposing twice is harmless).
         using var target = ResolvedTarget.Resolve(path, options);
-        using var updateLock = await FileLock.AcquireAsync(LockPathFor(target), target.FullPath, LockCreateModeFor(target), options.LockTimeout, cancellationToken, options.Mutation).ConfigureAwait(false);
-        var current = await ReadIfExistsAsync(target.FullPath, cancellationToken).ConfigureAwait(false);
+        using var updateLock = await FileLock.AcquireAsync(target.Directory, LockFileName.For(target.FileName), target.FullPath, LockCreateModeFor(target), options.LockTimeout, cancellationToken, options.Mutation).ConfigureAwait(false);
+        var current = await ReadIfExistsAsync(target, cancellationToken).ConfigureAwait(false);
         var next = await transform(current, cancellationToken).ConfigureAwait(false) ?? throw TransformReturnedNull(target.FullPath);
         var writer = Open(target, overwrite: true, options);
         await using (writer.ConfigureAwait(false))
@@ -120,36 +120,54 @@ public static partial class AtomicFile
         return UpdateAsync(path, async (current, ct) => EncodeText(await transform(DecodeText(current), ct).ConfigureAwait(false), path), options, cancellationToken);
     }
 
-    private static string LockPathFor(ResolvedTarget target) => target.Directory.Join(LockFileName.For(target.FileName));
 
     // Whoever may read the data file may open its lock file: the data file's read and write bits, else rw-rw-rw- less the umask.
     private static UnixFileMode LockCreateModeFor(ResolvedTarget target) => target.Existing is { Kind: FileKind.RegularFile } existing
         ? (UnixFileMode)existing.Mode & FileLock.DefaultCreateMode
         : FileLock.DefaultCreateMode;
 
-    private static byte[]? ReadIfExists(string path)
+    /// <summary>The current content of the file the update will replace, read in the directory it was resolved in.</summary>
+    private static byte[]? ReadIfExists(ResolvedTarget target)
     {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (FileNotFoundException)
+        using var file = OpenCurrent(target);
+        if (file is null)
         {
             return null;
         }
+
+        using var content = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        for (int read; (read = RandomAccess.Read(file, buffer, content.Length)) > 0;)
+        {
+            content.Write(buffer, 0, read);
+        }
+
+        return content.ToArray();
     }
 
-    private static async ValueTask<byte[]?> ReadIfExistsAsync(string path, CancellationToken cancellationToken)
+    /// <inheritdoc cref="ReadIfExists"/>
+    private static async ValueTask<byte[]?> ReadIfExistsAsync(ResolvedTarget target, CancellationToken cancellationToken)
     {
-        try
-        {
-            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-        }
-        catch (FileNotFoundException)
+        using var file = OpenCurrent(target);
+        if (file is null)
         {
             return null;
         }
+
+        using var content = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        for (int read; (read = await RandomAccess.ReadAsync(file, buffer, content.Length, cancellationToken).ConfigureAwait(false)) > 0;)
+        {
+            content.Write(buffer, 0, read);
+        }
+
+        return content.ToArray();
     }
+
+    // A link there is read through only when the symlink policy left it to be replaced; otherwise a link put there
+    // since the target was resolved is refused, not followed.
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle? OpenCurrent(ResolvedTarget target) =>
+        Platform.FileSystemPlatform.Current.OpenForReading(target.Directory, target.FileName, followLink: target.Existing is { Kind: FileKind.SymbolicLink });
 
     private static string? DecodeText(byte[]? bytes)
     {

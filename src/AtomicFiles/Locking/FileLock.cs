@@ -1,3 +1,4 @@
+using AtomicFiles.Platform;
 using Microsoft.Win32.SafeHandles;
 
 namespace AtomicFiles.Locking;
@@ -31,8 +32,9 @@ internal sealed class FileLock : IDisposable
 
     internal string Path { get; }
 
-    /// <summary>Waits until this process holds the lock at <paramref name="lockPath"/>, creating the lock file if needed.</summary>
-    /// <param name="lockPath">The lock file.</param>
+    /// <summary>Waits until this process holds the lock file <paramref name="lockName"/> in <paramref name="directory"/>, creating it if needed.</summary>
+    /// <param name="directory">The directory of the lock file, held open: the lock file is opened in it, never through a changed path.</param>
+    /// <param name="lockName">The lock file's name.</param>
     /// <param name="guardedPath">What the lock guards, for messages.</param>
     /// <param name="createMode">The permissions a new lock file gets on Unix, before the umask (ignored on Windows).</param>
     /// <param name="timeout">How long to wait for another holder; <see cref="Timeout.InfiniteTimeSpan"/> to wait for ever.</param>
@@ -43,13 +45,14 @@ internal sealed class FileLock : IDisposable
     /// <exception cref="IOException">The lock could not be taken for another reason than another holder (it never proceeds unlocked), or the lock file is not a regular file.</exception>
     /// <exception cref="UnauthorizedAccessException">The lock file cannot be opened, or another user planted it in a shared sticky directory.</exception>
     internal static FileLock Acquire(
-        string lockPath, string guardedPath, UnixFileMode createMode, TimeSpan timeout, CancellationToken cancellationToken, CommitMutation mutation = CommitMutation.None)
+        DirectoryHandle directory, string lockName, string guardedPath, UnixFileMode createMode, TimeSpan timeout, CancellationToken cancellationToken, CommitMutation mutation = CommitMutation.None)
     {
+        var lockPath = directory.Join(lockName);
         var backoff = new Backoff(timeout);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (TryAcquire(lockPath, createMode, mutation) is { } handle)
+            if (TryAcquire(directory, lockName, createMode, mutation) is { } handle)
             {
                 return new FileLock(handle, lockPath);
             }
@@ -59,17 +62,18 @@ internal sealed class FileLock : IDisposable
         }
     }
 
-    /// <summary>Waits, without blocking a thread, until this process holds the lock at <paramref name="lockPath"/>.</summary>
-    /// <inheritdoc cref="Acquire" path="/param"/>
-    /// <inheritdoc cref="Acquire" path="/exception"/>
+    /// <summary>Waits, without blocking a thread, until this process holds the lock file <paramref name="lockName"/> in <paramref name="directory"/>.</summary>
+    /// <inheritdoc cref="Acquire(DirectoryHandle, string, string, UnixFileMode, TimeSpan, CancellationToken, CommitMutation)" path="/param"/>
+    /// <inheritdoc cref="Acquire(DirectoryHandle, string, string, UnixFileMode, TimeSpan, CancellationToken, CommitMutation)" path="/exception"/>
     internal static async Task<FileLock> AcquireAsync(
-        string lockPath, string guardedPath, UnixFileMode createMode, TimeSpan timeout, CancellationToken cancellationToken, CommitMutation mutation = CommitMutation.None)
+        DirectoryHandle directory, string lockName, string guardedPath, UnixFileMode createMode, TimeSpan timeout, CancellationToken cancellationToken, CommitMutation mutation = CommitMutation.None)
     {
+        var lockPath = directory.Join(lockName);
         var backoff = new Backoff(timeout);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (TryAcquire(lockPath, createMode, mutation) is { } handle)
+            if (TryAcquire(directory, lockName, createMode, mutation) is { } handle)
             {
                 return new FileLock(handle, lockPath);
             }
@@ -78,13 +82,20 @@ internal sealed class FileLock : IDisposable
         }
     }
 
+    /// <summary>Waits until this process holds the lock at the absolute <paramref name="lockPath"/>, as <see cref="Acquire(DirectoryHandle, string, string, UnixFileMode, TimeSpan, CancellationToken, CommitMutation)"/> does.</summary>
+    internal static FileLock Acquire(string lockPath, string guardedPath, UnixFileMode createMode, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var directory = FileSystemPlatform.Current.OpenDirectory(System.IO.Path.GetDirectoryName(lockPath)!);
+        return Acquire(directory, System.IO.Path.GetFileName(lockPath), guardedPath, createMode, timeout, cancellationToken);
+    }
+
     public void Dispose() => _handle.Dispose();
 
     /// <summary>Takes the lock if it is free; <see langword="null"/> if another holder has it.</summary>
-    private static SafeFileHandle? TryAcquire(string lockPath, UnixFileMode createMode, CommitMutation mutation) =>
+    private static SafeFileHandle? TryAcquire(DirectoryHandle directory, string lockName, UnixFileMode createMode, CommitMutation mutation) =>
         OperatingSystem.IsWindows() || (mutation & CommitMutation.LockThroughFileShare) != 0
-            ? ShareModeLock.TryAcquire(lockPath)
-            : UnixLockFile.TryAcquire(lockPath, createMode);
+            ? ShareModeLock.TryAcquire(directory.Join(lockName))
+            : UnixLockFile.TryAcquire(directory, lockName, createMode);
 
     /// <summary>The polling schedule of one wait: doubling delays, never past the deadline.</summary>
     private struct Backoff(TimeSpan timeout)

@@ -21,29 +21,32 @@ internal static class UnixLockFile
     private const uint S_IFMT = 0xF000;
 
     /// <summary>Takes the lock if it is free; <see langword="null"/> if another holder has it.</summary>
-    /// <param name="lockPath">The lock file, created if missing.</param>
+    /// <param name="directory">The lock file's directory.</param>
+    /// <param name="name">The lock file's name there, created if missing.</param>
     /// <param name="createMode">The permissions a new lock file gets, before the umask.</param>
     /// <exception cref="IOException">The lock file is not a regular file, or flock failed other than by a conflict.</exception>
     /// <exception cref="UnauthorizedAccessException">The lock file cannot be opened, or another user planted it in a sticky shared directory.</exception>
-    internal static SafeFileHandle? TryAcquire(string lockPath, UnixFileMode createMode)
+    internal static SafeFileHandle? TryAcquire(DirectoryHandle directory, string name, UnixFileMode createMode)
     {
+        var lockPath = directory.Join(name);
+
         // Refuse what is visibly not a lock file before opening it: opening a device can have effects of its own.
-        if (UnixFileStatus.TryGet(lockPath, out var existing) == 0 && existing.Kind != FileKind.RegularFile)
+        if (UnixFileStatus.TryGet(directory, name, out var existing) == 0 && existing.Kind != FileKind.RegularFile)
         {
             throw NotARegularFile(lockPath, existing);
         }
 
-        var handle = Open(lockPath, OpenFlags.O_RDONLY | OpenFlags.O_CREAT, (uint)createMode);
+        var handle = Open(directory, name, OpenFlags.O_RDONLY | OpenFlags.O_CREAT, (uint)createMode);
         try
         {
-            CheckLockable(handle, lockPath);
+            CheckLockable(handle, directory, lockPath);
             var errno = Flock(handle);
             if (errno == Errno.EBADF)
             {
                 // On NFS, Linux emulates flock with POSIX locks, where an exclusive lock needs a descriptor open for writing.
                 handle.Dispose();
-                handle = ReopenForWriting(lockPath);
-                CheckLockable(handle, lockPath);
+                handle = ReopenForWriting(directory, name);
+                CheckLockable(handle, directory, lockPath);
                 errno = Flock(handle);
             }
 
@@ -64,13 +67,14 @@ internal static class UnixLockFile
         }
     }
 
-    private static SafeFileHandle Open(string lockPath, int access, uint mode)
+    private static SafeFileHandle Open(DirectoryHandle directory, string name, int access, uint mode)
     {
+        var lockPath = directory.Join(name);
         var flags = access | OpenFlags.O_NOFOLLOW | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC;
         int fd;
         do
         {
-            fd = Sys.Open(lockPath, flags, mode);
+            fd = Sys.OpenAt(directory.Handle, name, flags, mode);
         }
         while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
 
@@ -91,11 +95,12 @@ internal static class UnixLockFile
         throw UnixErrors.ToException(errno, "Opening the lock file", lockPath);
     }
 
-    private static SafeFileHandle ReopenForWriting(string lockPath)
+    private static SafeFileHandle ReopenForWriting(DirectoryHandle directory, string name)
     {
+        var lockPath = directory.Join(name);
         try
         {
-            return Open(lockPath, OpenFlags.O_RDWR, 0);
+            return Open(directory, name, OpenFlags.O_RDWR, 0);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -106,7 +111,7 @@ internal static class UnixLockFile
     }
 
     /// <summary>Checks what was actually opened: a regular file, not planted by another user in a shared sticky directory.</summary>
-    private static void CheckLockable(SafeFileHandle handle, string lockPath)
+    private static void CheckLockable(SafeFileHandle handle, DirectoryHandle directory, string lockPath)
     {
         var status = UnixFileStatus.Get(handle, lockPath);
         if (status.Kind != FileKind.RegularFile)
@@ -114,7 +119,7 @@ internal static class UnixLockFile
             throw NotARegularFile(lockPath, status);
         }
 
-        StickyDirectoryRule.ThrowIfForeign(lockPath, status);
+        StickyDirectoryRule.ThrowIfForeign(directory, lockPath, status);
     }
 
     /// <returns>0, or the errno.</returns>

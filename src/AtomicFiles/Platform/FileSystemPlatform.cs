@@ -60,6 +60,13 @@ internal abstract class FileSystemPlatform
         }
     }
 
+    /// <summary>
+    /// Opens the regular file <paramref name="name"/> for reading; <see langword="null"/> if nothing is there. A symbolic
+    /// link is followed only if <paramref name="followLink"/>.
+    /// </summary>
+    /// <exception cref="IOException">Something other than a regular file is there (or a link, when not following).</exception>
+    internal abstract SafeFileHandle? OpenForReading(DirectoryHandle directory, string name, bool followLink);
+
     /// <summary>The target text of the symbolic link <paramref name="name"/>.</summary>
     internal abstract string ReadLink(DirectoryHandle directory, string name);
 

@@ -204,7 +204,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         try
         {
             TransactionRecovery.ThrowIfJournalUntrusted(root, options);
-            rootLock = FileLock.Acquire(root.LockPath, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, CancellationToken.None);
+            rootLock = FileLock.Acquire(root.Directory, TransactionRoot.LockFileName, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, CancellationToken.None);
             TransactionRecovery.RecoverLocked(root, options);
             return new AtomicFileTransaction(root, rootLock, options);
         }

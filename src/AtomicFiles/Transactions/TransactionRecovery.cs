@@ -38,7 +38,7 @@ internal static class TransactionRecovery
             return Untrusted(found, options);
         }
 
-        using var rootLock = FileLock.Acquire(root.LockPath, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, cancellationToken);
+        using var rootLock = FileLock.Acquire(root.Directory, TransactionRoot.LockFileName, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, cancellationToken);
         return RecoverLockedCore(root, options);
     }
 

@@ -37,7 +37,8 @@ internal sealed class TransactionRoot : IDisposable
     /// <summary>The root's physical path: every symbolic link resolved, by the kernel.</summary>
     internal string FullPath { get; }
 
-    internal string LockPath => Path.Join(FullPath, LockFileName);
+    /// <summary>The root, held open: its lock file is opened in it.</summary>
+    internal DirectoryHandle Directory => _directory;
 
     internal string JournalPath => Path.Join(FullPath, JournalFileName);
 

@@ -142,7 +142,7 @@ public sealed class FileLockTests : IDisposable
     /// <summary>The flags of every open of the lock file by name.</summary>
     private static List<string> OpenFlagsOf(StraceLog log, string lockPath) =>
         log.Calls
-            .Where(c => c.StartsWith("openat(", StringComparison.Ordinal) && c.Contains($"\"{lockPath}\"", StringComparison.Ordinal))
+            .Where(c => c.StartsWith("openat(", StringComparison.Ordinal) && NamesLockFile(c, lockPath))
             .Select(c => c.Split(", ")[2].Split(')')[0])
             .ToList();
 
@@ -154,7 +154,7 @@ public sealed class FileLockTests : IDisposable
         foreach (var call in log.Calls)
         {
             if ((call.StartsWith("openat(", StringComparison.Ordinal) || call.StartsWith("open(", StringComparison.Ordinal))
-                && call.Contains($"\"{lockPath}\"", StringComparison.Ordinal))
+                && NamesLockFile(call, lockPath))
             {
                 var result = call[(call.LastIndexOf("= ", StringComparison.Ordinal) + 2)..];
                 fd = result.StartsWith('-') ? null : result;
@@ -171,4 +171,8 @@ public sealed class FileLockTests : IDisposable
 
         return results;
     }
+
+    // By its path, or by its name relative to the directory descriptor the library opens it through.
+    private static bool NamesLockFile(string call, string lockPath) =>
+        call.Contains($"\"{lockPath}\"", StringComparison.Ordinal) || call.Contains($", \"{Path.GetFileName(lockPath)}\"", StringComparison.Ordinal);
 }

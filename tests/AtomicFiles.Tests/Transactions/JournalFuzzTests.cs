@@ -153,13 +153,36 @@ public sealed class JournalFuzzTests : IDisposable
 
     /// <summary>Every entry under <paramref name="sandbox"/> but inside <paramref name="root"/>: kind, link target or content hash.</summary>
     private static string[] HashOutside(string sandbox, string root) =>
-        new DirectoryInfo(sandbox).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
-            .Where(e => e.FullName != root && !e.FullName.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        Outside(new DirectoryInfo(sandbox), root)
             .Select(e => e.LinkTarget is { } target ? $"{e.FullName} -> {target}"
                 : e is FileInfo file ? $"{e.FullName} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file.FullName)))} {file.UnixFileMode}"
                 : $"{e.FullName}/ {e.UnixFileMode}")
             .Order(StringComparer.Ordinal)
             .ToArray();
+
+    /// <summary>
+    /// The entries under <paramref name="directory"/>, never descending into <paramref name="root"/> (whose FIFOs would
+    /// block a read) nor through a symbolic link (the sandbox's links loop: a recursive enumeration was seen to follow them).
+    /// </summary>
+    private static IEnumerable<FileSystemInfo> Outside(DirectoryInfo directory, string root)
+    {
+        foreach (var entry in directory.EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0 }))
+        {
+            if (entry.FullName == root)
+            {
+                continue;
+            }
+
+            yield return entry;
+            if (entry is DirectoryInfo subdirectory && entry.LinkTarget is null)
+            {
+                foreach (var nested in Outside(subdirectory, root))
+                {
+                    yield return nested;
+                }
+            }
+        }
+    }
 
     // CsCheck prints the seed that reproduces a failure; this shows the journal too.
     private static string Printable(byte[] bytes) => Encoding.UTF8.GetString(bytes).Replace("\n", "⏎", StringComparison.Ordinal);

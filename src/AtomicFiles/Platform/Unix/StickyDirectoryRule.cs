@@ -21,10 +21,11 @@ internal static class StickyDirectoryRule
     /// Refuses a lock file another user planted in a shared sticky directory: locking it would let its owner hold our lock
     /// forever, or make us lock a file of theirs.
     /// </summary>
-    /// <param name="lockPath">The lock file's path, for its directory and for the message.</param>
+    /// <param name="directory">The directory the lock file was opened in.</param>
+    /// <param name="lockPath">The lock file's path, for the message.</param>
     /// <param name="lockFile">The status of the lock file as opened (fstat), so the owner checked is the file locked.</param>
     /// <exception cref="UnauthorizedAccessException">The lock file belongs to neither this process's effective user nor the directory's owner, in a sticky world-writable directory.</exception>
-    internal static void ThrowIfForeign(string lockPath, UnixFileStatus lockFile)
+    internal static void ThrowIfForeign(DirectoryHandle directory, string lockPath, UnixFileStatus lockFile)
     {
         var euid = Sys.GetEUid();
         if (lockFile.Uid == euid)
@@ -32,19 +33,11 @@ internal static class StickyDirectoryRule
             return;
         }
 
-        var directory = Path.GetDirectoryName(lockPath)!;
-
-        // The trailing separator makes lstat follow a final symbolic link to the directory, which is where the file is.
-        var errno = UnixFileStatus.TryGet(Path.TrimEndingDirectorySeparator(directory) + "/", out var status);
-        if (errno != 0)
-        {
-            throw UnixErrors.ToException(errno, "Reading the status of the directory of the lock file", lockPath);
-        }
-
+        var status = UnixFileStatus.Get(directory.Handle, directory.Path);
         if (status.Kind == FileKind.Directory && !Allows(status.Mode, status.Uid, lockFile.Uid))
         {
             throw new UnauthorizedAccessException(
-                $"The lock file '{lockPath}' belongs to another user (uid {lockFile.Uid}) in the shared sticky directory '{directory}'; "
+                $"The lock file '{lockPath}' belongs to another user (uid {lockFile.Uid}) in the shared sticky directory '{directory.Path}'; "
                 + $"refusing to lock through it, since its owner could hold the lock forever. Only a lock file owned by uid {euid} or by the directory's owner (uid {status.Uid}) is used there.");
         }
     }

@@ -78,6 +78,27 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         };
     }
 
+    internal override SafeFileHandle? OpenForReading(DirectoryHandle directory, string name, bool followLink)
+    {
+        var path = directory.Join(name);
+        var flags = OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC | (followLink ? 0 : OpenFlags.O_NOFOLLOW);
+        var fd = OpenAtRetryingEintr(directory, name, flags);
+        if (fd < 0)
+        {
+            var errno = UnixErrors.LastErrno;
+            return errno == Errno.ENOENT ? null : throw UnixErrors.ToException(errno, "Opening for reading", path);
+        }
+
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (UnixFileStatus.Get(handle, path).Kind != FileKind.RegularFile)
+        {
+            handle.Dispose();
+            throw new IOException($"'{path}' is not a regular file any more; it cannot be read and replaced atomically.");
+        }
+
+        return handle;
+    }
+
     internal override string ReadLink(DirectoryHandle directory, string name) => ReadLinkAt(directory.Handle, name, directory.Join(name));
 
     internal override void ThrowIfLinkNotFollowable(DirectoryHandle directory, string name, ExistingFile link)

@@ -36,6 +36,18 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
 
     internal override ExistingFile? Inspect(DirectoryHandle directory, string name) => InspectPath(directory.Join(name));
 
+    internal override SafeFileHandle? OpenForReading(DirectoryHandle directory, string name, bool followLink)
+    {
+        try
+        {
+            return File.OpenHandle(directory.Join(name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
     internal override string ReadLink(DirectoryHandle directory, string name) =>
         new FileInfo(directory.Join(name)).LinkTarget ?? throw new IOException($"'{directory.Join(name)}' is not a symbolic link.");
 
