@@ -37,6 +37,9 @@ internal sealed class TransactionRoot : IDisposable
     /// <summary>The root's physical path: every symbolic link resolved, by the kernel.</summary>
     internal string FullPath { get; }
 
+    /// <summary>The root itself, held open: its journal is renamed through it.</summary>
+    internal DirectoryHandle Directory => _directory;
+
     internal string LockPath => Path.Join(FullPath, LockFileName);
 
     internal string JournalPath => Path.Join(FullPath, JournalFileName);

@@ -7,27 +7,22 @@ public sealed class TortureCommandTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    /// <remarks>
+    /// The run must last long enough for writers to commit before they are killed, also on a loaded machine, or it is
+    /// rightly INCONCLUSIVE: a writer starts a .NET process, which takes a good fraction of a second there.
+    /// </remarks>
     [Fact]
-    public void Torture_ShortRunOnAPipe_PrintsProgressAndAPassingSummaryAndExits0()
-    {
-        var result = Torture("--dir", _dir.Path, "--seconds", "3", "--writers", "2", "--size", "4096");
-
-        result.ExitCode.Should().Be(0, result.StandardOutput + result.StandardError);
-        result.StandardOutput.Should().Contain("| Violations").And.Contain("| Transaction set checks").And.Contain("PASS");
-        result.StandardOutput.Split('\n').Should().Contain(l => l.Contains("kills", StringComparison.Ordinal) && l.Contains("files verified", StringComparison.Ordinal),
-            "a pipe gets a progress line a second, not only the summary at the end");
-    }
-
-    [Fact]
-    public void Torture_DirectoryInAnExistingParent_IsCreatedAndRemovedAfterAPass()
+    public void Torture_ShortRunInANewDirectoryOnAPipe_PrintsProgressPassesAndRemovesTheDirectory()
     {
         var directory = _dir.File("run");
 
-        var result = Torture("--dir", directory, "--seconds", "2", "--writers", "1", "--transaction-writers", "1", "--size", "4096");
+        var result = Torture("--dir", directory, "--seconds", "5", "--writers", "2", "--size", "4096");
 
         result.ExitCode.Should().Be(0, result.StandardOutput + result.StandardError);
-        result.StandardOutput.Should().Contain($"Torturing {directory}");
-        Directory.Exists(directory).Should().BeFalse();
+        result.StandardOutput.Should().Contain($"Torturing {directory}").And.Contain("| Violations").And.Contain("| Transaction set checks").And.Contain("PASS");
+        result.StandardOutput.Split('\n').Should().Contain(l => l.Contains("kills", StringComparison.Ordinal) && l.Contains("files verified", StringComparison.Ordinal),
+            "a pipe gets a progress line a second, not only the summary at the end");
+        Directory.Exists(directory).Should().BeFalse("the run created it, and removes it after a pass");
     }
 
     [Fact]
