@@ -58,11 +58,6 @@ internal static class CommandLine
             // Our own signal handling (write's rollback) and our own one-line errors, not the library's defaults.
             return parseResult.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
-        catch (UsageException e)
-        {
-            Console.Error.WriteLine($"{Name} {parseResult.CommandResult.Command.Name}: {OneLine(e.Message)}");
-            return Usage;
-        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Whatever fails — the disk, the path, the lock, a bug — the user gets what failed, on one line.
