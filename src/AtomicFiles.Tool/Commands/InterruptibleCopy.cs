@@ -21,9 +21,17 @@ internal sealed class InterruptibleCopy
 
     private InterruptibleCopy(string path) => _path = path;
 
-    internal static int Run(Stream input, string path, Func<AtomicFileWriter> open) => new InterruptibleCopy(path).Copy(input, open);
+    /// <param name="input">What to write.</param>
+    /// <param name="path">The file, for messages.</param>
+    /// <param name="open">Opens the writer.</param>
+    /// <param name="unchangedIf">
+    /// If given, compared with the input as it streams by: when they are equal the writer is rolled back and the file
+    /// is left untouched.
+    /// </param>
+    internal static int Run(Stream input, string path, Func<AtomicFileWriter> open, ContentComparer? unchangedIf = null) =>
+        new InterruptibleCopy(path).Copy(input, open, unchangedIf);
 
-    private int Copy(Stream input, Func<AtomicFileWriter> open)
+    private int Copy(Stream input, Func<AtomicFileWriter> open, ContentComparer? unchangedIf)
     {
         PosixSignalRegistration[] registrations =
         [
@@ -50,11 +58,26 @@ internal sealed class InterruptibleCopy
                 {
                     writer.Write(buffer, 0, read);
                 }
+
+                unchangedIf?.Compare(buffer.AsSpan(0, read));
             }
 
+            var unchanged = unchangedIf?.EndedSame() == true;
+
+            // Closed before the rename: Windows refuses to rename over a file someone holds open.
+            unchangedIf?.Dispose();
             lock (_gate)
             {
-                writer.Commit();
+                if (unchanged)
+                {
+                    // Rolled back: the file keeps its inode, mode and modification time.
+                    writer.Dispose();
+                }
+                else
+                {
+                    writer.Commit();
+                }
+
                 _committed = true;
             }
 

@@ -15,10 +15,14 @@ internal static class WriteCommand
         {
             Description = "If PATH is a symbolic link, replace the link itself instead of writing through it to its target.",
         };
+        var ifChanged = new Option<bool>("--if-changed")
+        {
+            Description = "Leave PATH untouched (same file, same modification time) if its content already equals the input, as install -C does.",
+        };
         var path = PathArgument.Argument("PATH", "The file to replace or create. A name starting with '-' goes after '--'.");
         var command = new Command("write", "Copy standard input to PATH atomically and durably; Ctrl-C, SIGTERM or SIGHUP before the end leave PATH unchanged.")
         {
-            durability, noFollow, path,
+            durability, noFollow, ifChanged, path,
         };
         command.SetAction(parseResult =>
         {
@@ -28,7 +32,8 @@ internal static class WriteCommand
                 Symlinks = parseResult.GetValue(noFollow) ? SymlinkHandling.ReplaceLink : SymlinkHandling.FollowToTarget,
             };
             var target = parseResult.GetRequiredValue(path);
-            return InterruptibleCopy.Run(Console.OpenStandardInput(), target, () => AtomicFile.Create(target, options));
+            using var unchangedIf = parseResult.GetValue(ifChanged) ? ContentComparer.Open(target, options.Symlinks == SymlinkHandling.FollowToTarget) : null;
+            return InterruptibleCopy.Run(Console.OpenStandardInput(), target, () => AtomicFile.Create(target, options), unchangedIf);
         });
         return command;
     }

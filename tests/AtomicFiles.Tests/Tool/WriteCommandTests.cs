@@ -64,4 +64,39 @@ public sealed class WriteCommandTests : IDisposable
         result.ExitCode.Should().Be(0, result.StandardError);
         File.ReadAllText(_dir.File("-dash.txt")).Should().Be("dashed");
     }
+
+    [Theory]
+    [InlineData("same content", "same content", true)]
+    [InlineData("same content", "other content", false)]
+    [InlineData("same content", "same content and more", false)]
+    [InlineData("same content", "same", false)]
+    [InlineData("", "", true)]
+    public void Write_IfChanged_TouchesTheFileOnlyIfTheContentDiffers(string old, string input, bool untouched)
+    {
+        var path = _dir.File("config.json");
+        File.WriteAllText(path, old);
+        var stamp = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(path, stamp);
+
+        var result = ToolProcess.Run(["write", "--if-changed", path], input, toolDll: ToolProcess.ShippedToolDll);
+
+        result.ExitCode.Should().Be(0, result.StandardError);
+        File.ReadAllText(path).Should().Be(input);
+        (File.GetLastWriteTimeUtc(path) == stamp).Should().Be(untouched);
+        _dir.Entries().Should().Equal("config.json");
+    }
+
+    /// <summary>The control: without --if-changed the same content is written anew, which the check above would see.</summary>
+    [Fact]
+    public void Write_SameContentWithoutIfChanged_ReplacesTheFile()
+    {
+        var path = _dir.File("config.json");
+        File.WriteAllText(path, "same content");
+        var stamp = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(path, stamp);
+
+        ToolProcess.Run(["write", path], "same content", toolDll: ToolProcess.ShippedToolDll).ExitCode.Should().Be(0);
+
+        File.GetLastWriteTimeUtc(path).Should().NotBe(stamp);
+    }
 }
