@@ -1,3 +1,3 @@
 using AtomicFiles.Tool;
 
-return CommandLine.Run(args);
+return CommandLine.Run(CommandLine.Build(), args);

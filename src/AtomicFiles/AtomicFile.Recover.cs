@@ -36,7 +36,35 @@ public static partial class AtomicFile
     /// Temps this process may not open (another user's, in a shared directory) are left as they are and logged.
     /// Update's sidecar lock files (<c>.{name}.lock</c>) are kept: removing one could let two updaters in at once.
     /// </remarks>
-    public static RecoveryReport Recover(string directory, AtomicFileOptions? options = null)
+    public static RecoveryReport Recover(string directory, AtomicFileOptions? options = null) => RecoverCore(directory, options, CancellationToken.None);
+
+    /// <summary>
+    /// Cleans up after writers that died in <paramref name="directory"/>, as <see cref="Recover"/> does, on a thread-pool
+    /// thread, with a cancellable wait for a live transaction's lock.
+    /// </summary>
+    /// <param name="directory">The directory to recover.</param>
+    /// <param name="options">
+    /// Supplies the logger, and how long to wait for a live transaction rooted here or above to finish before its
+    /// journal can be examined (<see cref="AtomicFileOptions.LockTimeout"/>); <see langword="null"/> for
+    /// <see cref="AtomicFileOptions.Default"/>.
+    /// </param>
+    /// <param name="cancellationToken">
+    /// Cancels the wait for a live transaction's lock, and the work between one journal or temp and the next; what was
+    /// already recovered stays recovered (each step is itself all or nothing).
+    /// </param>
+    /// <returns>What was found and done; <see cref="RecoveryReport.IsClean"/> if there was nothing to do.</returns>
+    /// <remarks>See <see cref="Recover"/> for which journals and temps are acted on.</remarks>
+    /// <inheritdoc cref="Recover" path="/exception"/>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static Task<RecoveryReport> RecoverAsync(string directory, AtomicFileOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+
+        // Recovery is a short run of blocking calls (flock polls, renames, fsyncs): off the caller's thread.
+        return Task.Run(() => RecoverCore(directory, options, cancellationToken), cancellationToken);
+    }
+
+    private static RecoveryReport RecoverCore(string directory, AtomicFileOptions? options, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         options ??= AtomicFileOptions.Default;
@@ -49,13 +77,14 @@ public static partial class AtomicFile
         // Step 1, transactions: finish the journals past their commit point, roll back the others. It must come
         // before the sweep, because a journal being finished still needs its staged temps to redo its renames. The
         // walk starts from the directory as the kernel resolves it (the caller's spelling, not the lexical full path).
-        var transactions = TransactionRecovery.RecoverEnclosing(directory, options);
+        var transactions = TransactionRecovery.RecoverEnclosing(directory, options, cancellationToken);
         var completedTransactions = transactions.Where(t => t.Completed).Select(t => t.JournalPath).ToList();
         var rolledBackTransactions = transactions.Where(t => !t.Completed && t.UntrustedBecause is null).Select(t => t.JournalPath).ToList();
         var untrustedJournals = transactions.Where(t => t.UntrustedBecause is not null).Select(t => t.JournalPath).ToList();
 
         // Step 2: remove the temps of writers that died (including those a rolled-back transaction staged). A '..'
         // is resolved by the kernel after any link before it, which the lexical full path does not do.
+        cancellationToken.ThrowIfCancellationRequested();
         var sweepPath = HasParentSegment(directory) ? PhysicalPath.OfDirectory(directory) : fullPath;
         var sweep = OrphanSweeper.Sweep(sweepPath, remove: true, options);
 

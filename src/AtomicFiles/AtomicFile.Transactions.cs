@@ -33,4 +33,28 @@ public static partial class AtomicFile
     /// </exception>
     public static AtomicFileTransaction BeginTransaction(string rootDirectory, AtomicFileOptions? options = null) =>
         AtomicFileTransaction.Begin(rootDirectory, options ?? AtomicFileOptions.Default);
+
+    /// <summary>
+    /// Begins a transaction as <see cref="BeginTransaction"/> does, waiting for another transaction in the same root
+    /// without blocking a thread, and cancellably.
+    /// </summary>
+    /// <param name="rootDirectory">The directory every file of the transaction lies under. Its lock and journal files live in it.</param>
+    /// <param name="options">
+    /// How to write, and how long to wait for another transaction in the root (<see cref="AtomicFileOptions.LockTimeout"/>);
+    /// <see langword="null"/> for <see cref="AtomicFileOptions.Default"/>.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the wait for the root's lock and the recovery of an interrupted transaction before it starts.</param>
+    /// <returns>The transaction. Commit it, and dispose it either way: disposing without committing rolls back.</returns>
+    /// <example>
+    /// <code>
+    /// await using var tx = await AtomicFile.BeginTransactionAsync(root, cancellationToken: ct);
+    /// await tx.WriteAllTextAsync("index.json", index, ct);
+    /// tx.Delete("data/old.bin");
+    /// await tx.CommitAsync(ct);
+    /// </code>
+    /// </example>
+    /// <inheritdoc cref="BeginTransaction" path="/exception"/>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; nothing was begun and the lock is not held.</exception>
+    public static Task<AtomicFileTransaction> BeginTransactionAsync(string rootDirectory, AtomicFileOptions? options = null, CancellationToken cancellationToken = default) =>
+        AtomicFileTransaction.BeginAsync(rootDirectory, options ?? AtomicFileOptions.Default, cancellationToken);
 }

@@ -77,6 +77,15 @@ public static partial class AtomicFile
     public static Task WriteAllTextAsync(string path, string? contents, CancellationToken cancellationToken = default) =>
         WriteAllTextAsync(path, contents, s_utf8NoBom, options: null, cancellationToken);
 
+    /// <summary>Replaces <paramref name="path"/>, or creates it, with <paramref name="contents"/> in UTF-8 without a byte order mark, written as <paramref name="options"/> say; all or nothing.</summary>
+    /// <param name="path">The file to replace or create. Its directory must exist.</param>
+    /// <param name="contents">The new text; <see langword="null"/> writes an empty file.</param>
+    /// <param name="options">How to write; <see langword="null"/> for <see cref="AtomicFileOptions.Default"/>.</param>
+    /// <param name="cancellationToken">Cancels the write until the rename; a cancelled write leaves the file unchanged.</param>
+    /// <inheritdoc cref="WriteAllBytesAsync(string, ReadOnlyMemory{byte}, CancellationToken)" path="/exception"/>
+    public static Task WriteAllTextAsync(string path, string? contents, AtomicFileOptions? options, CancellationToken cancellationToken = default) =>
+        WriteAllTextAsync(path, contents, s_utf8NoBom, options, cancellationToken);
+
     /// <summary>Replaces <paramref name="path"/>, or creates it, with <paramref name="contents"/> in <paramref name="encoding"/>; all or nothing.</summary>
     /// <param name="path">The file to replace or create. Its directory must exist.</param>
     /// <param name="contents">The new text; <see langword="null"/> writes an empty file (or only the encoding's preamble).</param>
@@ -129,6 +138,15 @@ public static partial class AtomicFile
     /// <inheritdoc cref="WriteAllBytesAsync(string, ReadOnlyMemory{byte}, CancellationToken)" path="/exception"/>
     public static Task WriteAllLinesAsync(string path, IEnumerable<string> contents, CancellationToken cancellationToken = default) =>
         WriteAllLinesAsync(path, contents, s_utf8NoBom, options: null, cancellationToken);
+
+    /// <summary>Replaces <paramref name="path"/>, or creates it, with <paramref name="contents"/>, each line followed by <see cref="Environment.NewLine"/>, in UTF-8 without a byte order mark, written as <paramref name="options"/> say; all or nothing.</summary>
+    /// <param name="path">The file to replace or create. Its directory must exist.</param>
+    /// <param name="contents">The lines to write.</param>
+    /// <param name="options">How to write; <see langword="null"/> for <see cref="AtomicFileOptions.Default"/>.</param>
+    /// <param name="cancellationToken">Cancels the write until the rename; a cancelled write leaves the file unchanged.</param>
+    /// <inheritdoc cref="WriteAllBytesAsync(string, ReadOnlyMemory{byte}, CancellationToken)" path="/exception"/>
+    public static Task WriteAllLinesAsync(string path, IEnumerable<string> contents, AtomicFileOptions? options, CancellationToken cancellationToken = default) =>
+        WriteAllLinesAsync(path, contents, s_utf8NoBom, options, cancellationToken);
 
     /// <summary>Replaces <paramref name="path"/>, or creates it, with <paramref name="contents"/>, each line followed by <see cref="Environment.NewLine"/>, in <paramref name="encoding"/>; all or nothing.</summary>
     /// <param name="path">The file to replace or create. Its directory must exist.</param>

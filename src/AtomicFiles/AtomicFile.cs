@@ -35,7 +35,8 @@ public static partial class AtomicFile
     /// Opens a writer that publishes its content at <paramref name="path"/> only if no file exists there, race-free
     /// against other processes: of several writers committing the same new path, exactly one succeeds.
     /// </summary>
-    /// <inheritdoc cref="Create" path="/param"/>
+    /// <param name="path">The file to create; nothing may exist there when the writer commits. Its directory must exist.</param>
+    /// <param name="options">How to write; <see langword="null"/> for <see cref="AtomicFileOptions.Default"/>.</param>
     /// <returns>The writer. Its <see cref="AtomicFileWriter.Commit"/> throws <see cref="IOException"/> if a file appeared at the path meanwhile.</returns>
     /// <exception cref="IOException">A file already exists at <paramref name="path"/>.</exception>
     /// <inheritdoc cref="Create" path="/exception"/>

@@ -65,7 +65,7 @@ public sealed class AtomicFileOptions
         get => _bufferSize;
         init
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(BufferSize));
             _bufferSize = value;
         }
     }

@@ -33,4 +33,7 @@ internal enum CommitMutation
 
     /// <summary>Recovery and the orphan sweep look for journals above the directory by its spelled path, not its physical one.</summary>
     RecoveryWalksLexically = 1 << 13,
+
+    /// <summary>A transaction operation that supersedes an earlier staging of the same path leaves that staging's temp on disk.</summary>
+    SupersedeKeepsTemp = 1 << 14,
 }

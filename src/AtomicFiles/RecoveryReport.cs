@@ -39,4 +39,31 @@ public sealed class RecoveryReport
 
     /// <summary>Whether there was nothing to recover and nothing was left alone (no <see cref="UntrustedJournals"/>).</summary>
     public bool IsClean => RemovedTempFiles.Count == 0 && CompletedTransactions.Count == 0 && RolledBackTransactions.Count == 0 && UntrustedJournals.Count == 0;
+
+    /// <summary>
+    /// What was done, for a log or a console: "DIR: nothing to recover.", or the directory followed by one indented line
+    /// per completed or rolled-back transaction, removed temp file and untrusted journal.
+    /// </summary>
+    public override string ToString()
+    {
+        if (IsClean)
+        {
+            return $"{Directory}: nothing to recover.";
+        }
+
+        var text = new System.Text.StringBuilder().Append(Directory).Append(':');
+        Append(text, "completed transaction", CompletedTransactions);
+        Append(text, "rolled back transaction", RolledBackTransactions);
+        Append(text, "removed orphaned temp", RemovedTempFiles);
+        Append(text, "left untrusted journal", UntrustedJournals);
+        return text.ToString();
+    }
+
+    private static void Append(System.Text.StringBuilder text, string what, IReadOnlyList<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            text.AppendLine().Append("  ").Append(what).Append(": ").Append(path);
+        }
+    }
 }

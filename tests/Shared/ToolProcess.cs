@@ -2,11 +2,18 @@ using System.Diagnostics;
 
 namespace AtomicFiles.Testing;
 
-/// <summary>Runs the atomicfile tool in a child process, optionally under another program (strace, setpriv).</summary>
+/// <summary>
+/// Runs the atomicfile tool in a child process, optionally under another program (strace, setpriv). By default the
+/// test tool (tests/AtomicFiles.TestTool): the shipped tool plus the verbs only tests use (increment, transaction with
+/// crash hooks, create-new); tests of what users get name <see cref="ShippedToolDll"/>.
+/// </summary>
 public static class ToolProcess
 {
-    /// <summary>The built tool, copied next to the test assembly by the project reference.</summary>
-    public static string ToolDll => Path.Join(AppContext.BaseDirectory, "atomicfile.dll");
+    /// <summary>The built test tool, copied next to the test assembly by the project reference.</summary>
+    public static string ToolDll => Path.Join(AppContext.BaseDirectory, "atomicfile-test.dll");
+
+    /// <summary>The tool as it ships in the package: no test verbs, no hooks.</summary>
+    public static string ShippedToolDll => Path.Join(AppContext.BaseDirectory, "atomicfile.dll");
 
     public static string DotnetHost => Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet"
         ? host
@@ -33,13 +40,13 @@ public static class ToolProcess
     /// <summary>
     /// Runs `atomicfile ARGS`, prefixed by <paramref name="wrapper"/> (e.g. strace and its options) when given, from
     /// <paramref name="toolDll"/> if given (a <see cref="CopyForAnotherUser"/> copy), else from <see cref="ToolDll"/>,
-    /// with <paramref name="environment"/> added to the inherited environment.
+    /// with <paramref name="environment"/> added to the inherited environment, in <paramref name="workingDirectory"/> if given.
     /// </summary>
     public static Result Run(
         IEnumerable<string> args, string? standardInput = null, IEnumerable<string>? wrapper = null, TimeSpan? timeout = null, string? toolDll = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        using var process = Start(args, wrapper, toolDll, environment);
+        using var process = Start(args, wrapper, toolDll, environment, workingDirectory);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (standardInput is not null)
@@ -62,7 +69,8 @@ public static class ToolProcess
     /// need a live writer in another process (e.g. `write PATH` holds its writer open until standard input closes).
     /// </summary>
     public static Process Start(
-        IEnumerable<string> args, IEnumerable<string>? wrapper = null, string? toolDll = null, IReadOnlyDictionary<string, string>? environment = null)
+        IEnumerable<string> args, IEnumerable<string>? wrapper = null, string? toolDll = null, IReadOnlyDictionary<string, string>? environment = null,
+        string? workingDirectory = null)
     {
         var command = (wrapper ?? []).Concat([DotnetHost, toolDll ?? ToolDll]).Concat(args).ToList();
         var start = new ProcessStartInfo(command[0])
@@ -71,6 +79,7 @@ public static class ToolProcess
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var arg in command.Skip(1))
         {

@@ -1,36 +1,58 @@
+using System.CommandLine;
+using AtomicFiles.Recovery;
+
 namespace AtomicFiles.Tool.Commands;
 
-/// <summary>`atomicfile recover DIR`: runs <see cref="AtomicFile.Recover"/> on DIR and prints what it did.</summary>
-internal sealed class RecoverCommand : ICommand
+/// <summary>
+/// `atomicfile recover DIR`: runs <see cref="AtomicFile.Recover"/> on DIR and prints what it did. With `--dry-run` it
+/// only lists the temp files of dead writers (which recovery would remove) and of live ones (which it keeps).
+/// </summary>
+internal static class RecoverCommand
 {
-    public string Name => "recover";
-
-    public string Usage => "recover DIR";
-
-    public string Summary => "Finish or roll back interrupted work in DIR and remove dead writers' temp files.";
-
-    public int Run(string[] args)
+    internal static Command Create()
     {
-        var directory = args is [var single] && !single.StartsWith('-') ? single : throw new UsageException("exactly one DIR is needed");
-        var report = AtomicFile.Recover(directory);
-        if (report.IsClean)
+        var dryRun = new Option<bool>("--dry-run")
         {
-            Console.WriteLine($"{report.Directory}: nothing to recover.");
-            return CommandLine.Success;
-        }
+            Description = "Change nothing: list the orphaned temp files recovery would remove and those still in use.",
+        };
+        var directory = PathArgument.Argument("DIR", "The directory (a transaction root, or any directory written with AtomicFiles).");
+        var command = new Command("recover", "Finish or roll back interrupted transactions in DIR and remove dead writers' temp files.")
+        {
+            dryRun, directory,
+        };
+        command.SetAction(parseResult => parseResult.GetValue(dryRun)
+            ? DryRun(parseResult.GetRequiredValue(directory))
+            : Recover(parseResult.GetRequiredValue(directory)));
+        return command;
+    }
 
-        Console.WriteLine($"{report.Directory}:");
-        Print("completed transaction", report.CompletedTransactions);
-        Print("rolled back transaction", report.RolledBackTransactions);
-        Print("removed orphaned temp", report.RemovedTempFiles);
+    private static int Recover(string directory)
+    {
+        var report = AtomicFile.Recover(directory);
+        Console.WriteLine(report.ToString());
         return CommandLine.Success;
     }
 
-    private static void Print(string what, IReadOnlyList<string> paths)
+    private static int DryRun(string directory)
     {
-        foreach (var path in paths)
+        var fullPath = Path.GetFullPath(directory);
+        if (!Directory.Exists(fullPath))
         {
-            Console.WriteLine($"  {what}: {path}");
+            throw new DirectoryNotFoundException($"Could not find the directory '{fullPath}'.");
         }
+
+        var sweep = OrphanSweeper.Sweep(fullPath, remove: false, AtomicFileOptions.Default);
+        foreach (var path in sweep.Orphaned)
+        {
+            Console.WriteLine($"orphaned  {path}");
+        }
+
+        foreach (var path in sweep.InUse)
+        {
+            Console.WriteLine($"in use    {path}");
+        }
+
+        Console.WriteLine($"{sweep.Orphaned.Count} orphaned, {sweep.InUse.Count} in use. 'atomicfile recover {directory}' removes the orphaned ones.");
+        return CommandLine.Success;
     }
 }

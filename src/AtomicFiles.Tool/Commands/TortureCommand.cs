@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using AtomicFiles.Tool.Torture;
 
@@ -6,44 +7,42 @@ namespace AtomicFiles.Tool.Commands;
 /// <summary>
 /// `atomicfile torture`: the kill -9 demo. Writer processes commit self-checking versions through the library — single
 /// files, and transactions over a five-file set — while this process kills them at random and verifies every file after
-/// every kill. Exit code 1 on any violation.
+/// every kill. Exit 1 on any violation, and on a run too short to have killed or verified anything (INCONCLUSIVE).
 /// </summary>
-internal sealed class TortureCommand : ICommand
+internal static class TortureCommand
 {
-    public string Name => "torture";
+    // A day: long enough for any soak, short enough that TimeSpan and the kill arithmetic cannot overflow.
+    private const double MaxSeconds = 86_400;
+    private const int MaxWriters = 64;
+    private const int MaxFileSize = 64 * 1024 * 1024;
 
-    public string Usage => "torture [--dir D] [--seconds N] [--writers K] [--transaction-writers K] [--size BYTES] [--kills N]";
-
-    public string Summary => "Kill -9 writers at random for N seconds (10) and verify every file after every kill.";
-
-    public int Run(string[] args)
+    internal static Command Create()
     {
-        string? directory = null;
-        var seconds = TortureSettings.DefaultDuration.TotalSeconds;
-        var writers = TortureSettings.DefaultWriters;
-        var transactionWriters = TortureSettings.DefaultTransactionWriters;
-        var size = TortureSettings.DefaultFileSize;
-        long? maxKills = null;
-        for (var i = 0; i < args.Length; i++)
+        var directory = PathArgument.Option(
+            "--dir", "Where to run: an existing directory (its torture files are kept), or a new one in an existing parent (removed after a pass). Default: a new temp directory.");
+        var seconds = NumberOption.Seconds("--seconds", MaxSeconds, TortureSettings.DefaultDuration.TotalSeconds, "How long to run");
+        var writers = NumberOption.Whole("--writers", 1, MaxWriters, TortureSettings.DefaultWriters, "Single-file writer processes");
+        var transactionWriters = NumberOption.Whole("--transaction-writers", 0, MaxWriters, TortureSettings.DefaultTransactionWriters, "Transaction writer processes");
+        var size = NumberOption.Whole("--size", TortureContent.MinimumSize, MaxFileSize, TortureSettings.DefaultFileSize, "Bytes per committed version");
+        var kills = NumberOption.Whole("--kills", 0L, long.MaxValue, 0L, "Stop after this many kills; 0 for no limit");
+        var command = new Command("torture", "Kill -9 writers at random and verify every file after every kill.")
         {
-            var value = i + 1 < args.Length ? args[i + 1] : null;
-            switch (args[i])
-            {
-                case "--dir" when value is not null: directory = value; break;
-                case "--seconds" when value is not null: seconds = Positive(args[i], value); break;
-                case "--writers" when value is not null: writers = Whole(args[i], value, minimum: 1); break;
-                case "--transaction-writers" when value is not null: transactionWriters = Whole(args[i], value, minimum: 0); break;
-                case "--size" when value is not null: size = Whole(args[i], value, minimum: TortureContent.MinimumSize); break;
-                case "--kills" when value is not null: maxKills = Whole(args[i], value, minimum: 1); break;
-                default: throw new UsageException($"unknown or incomplete option '{args[i]}'");
-            }
+            directory, seconds, writers, transactionWriters, size, kills,
+        };
+        command.SetAction(parseResult => Run(
+            parseResult.GetValue(directory),
+            TimeSpan.FromSeconds(parseResult.GetValue(seconds)),
+            parseResult.GetValue(writers),
+            parseResult.GetValue(transactionWriters),
+            parseResult.GetValue(size),
+            parseResult.GetValue(kills) is var k and > 0 ? k : null));
+        return command;
+    }
 
-            i++;
-        }
-
-        var fresh = directory is null;
-        directory = fresh ? Directory.CreateTempSubdirectory("atomicfile-torture-").FullName : Directory.CreateDirectory(directory!).FullName;
-        var settings = new TortureSettings(directory, TimeSpan.FromSeconds(seconds), writers, size, TortureWriterLauncher.ForThisTool())
+    private static int Run(string? requested, TimeSpan duration, int writers, int transactionWriters, int size, long? maxKills)
+    {
+        var (directory, created) = Prepare(requested);
+        var settings = new TortureSettings(directory, duration, writers, size, TortureWriterLauncher.ForThisTool())
         {
             MaxKills = maxKills,
             TransactionWriters = transactionWriters,
@@ -59,8 +58,9 @@ internal sealed class TortureCommand : ICommand
             {
                 Console.Write("\r" + line);
             }
-            else if (p.Elapsed - lastLine >= TimeSpan.FromSeconds(10))
+            else if (lastLine == TimeSpan.Zero || p.Elapsed - lastLine >= TimeSpan.FromSeconds(1))
             {
+                // A pipe (CI logs, `| tee`) gets a line a second: progress within a second, without a flood.
                 Console.WriteLine(line);
                 lastLine = p.Elapsed;
             }
@@ -72,25 +72,45 @@ internal sealed class TortureCommand : ICommand
         }
 
         TortureSummary.Write(result, Console.Out);
-        if (result.Passed && fresh)
+        var clean = result.ViolationCount == 0 && result.TempsLeft == 0;
+        if (clean && created)
         {
             Directory.Delete(directory, recursive: true);
         }
-        else if (!result.Passed)
+        else if (!clean)
         {
             Console.WriteLine($"The files are kept for inspection in {directory}");
+        }
+
+        if (result.Inconclusive)
+        {
+            Console.Error.WriteLine($"{CommandLine.Name} torture: INCONCLUSIVE: {result.Kills:N0} kills and {result.FilesVerified:N0} files verified; run longer (--seconds).");
         }
 
         return result.Passed ? CommandLine.Success : CommandLine.Failure;
     }
 
-    private static int Whole(string option, string value, int minimum) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= minimum
-            ? number
-            : throw new UsageException($"{option} needs a whole number of at least {minimum}, not '{value}'");
+    /// <returns>The full path to run in, and whether this run created it (and so removes it after a pass).</returns>
+    private static (string Directory, bool Created) Prepare(string? requested)
+    {
+        if (requested is null)
+        {
+            return (Directory.CreateTempSubdirectory("atomicfile-torture-").FullName, true);
+        }
 
-    private static double Positive(string option, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number > 0
-            ? number
-            : throw new UsageException($"{option} needs a positive number, not '{value}'");
+        var full = Path.GetFullPath(requested);
+        if (Directory.Exists(full))
+        {
+            return (full, false);
+        }
+
+        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(full));
+        if (parent is null || !Directory.Exists(parent))
+        {
+            throw new DirectoryNotFoundException($"Could not find '{parent ?? full}', the parent of --dir '{full}': only the last directory is created.");
+        }
+
+        Directory.CreateDirectory(full);
+        return (full, true);
+    }
 }

@@ -1,56 +1,40 @@
+using System.CommandLine;
+
 namespace AtomicFiles.Tool.Commands;
 
 /// <summary>
 /// `atomicfile write PATH`: standard input to PATH, atomically and durably — a crash-safe `sponge`, so
 /// `jq . config.json | atomicfile write config.json` never leaves a truncated file.
 /// </summary>
-/// <remarks>
-/// `--create-new` (left out of the usage: it is there for the fault tests, to reach <see cref="AtomicFile.CreateNew"/>
-/// from a process) publishes only if nothing exists at PATH.
-/// </remarks>
-internal sealed class WriteCommand : ICommand
+internal static class WriteCommand
 {
-    public string Name => "write";
-
-    public string Usage => "write [--durability full|fileonly|none] [--no-follow] PATH";
-
-    public string Summary => "Copy standard input to PATH atomically and durably.";
-
-    public int Run(string[] args)
+    internal static Command Create()
     {
-        string? path = null;
-        var createNew = false;
-        var options = new AtomicFileOptions();
-        for (var i = 0; i < args.Length; i++)
+        var durability = DurabilityOption.Create();
+        var noFollow = new Option<bool>("--no-follow")
         {
-            switch (args[i])
+            Description = "If PATH is a symbolic link, replace the link itself instead of writing through it to its target.",
+        };
+        var ifChanged = new Option<bool>("--if-changed")
+        {
+            Description = "Leave PATH untouched (same file, same modification time) if its content already equals the input, as install -C does.",
+        };
+        var path = PathArgument.Argument("PATH", "The file to replace or create. A name starting with '-' goes after '--'.");
+        var command = new Command("write", "Copy standard input to PATH atomically and durably; Ctrl-C, SIGTERM or SIGHUP before the end leave PATH unchanged.")
+        {
+            durability, noFollow, ifChanged, path,
+        };
+        command.SetAction(parseResult =>
+        {
+            var options = new AtomicFileOptions
             {
-                case "--durability" when i + 1 < args.Length:
-                    options = new AtomicFileOptions { Durability = DurabilityArgument.Parse(args[++i]), Symlinks = options.Symlinks };
-                    break;
-                case "--create-new":
-                    createNew = true;
-                    break;
-                case "--no-follow":
-                    options = new AtomicFileOptions { Durability = options.Durability, Symlinks = SymlinkHandling.ReplaceLink };
-                    break;
-                case var arg when arg.StartsWith('-') && arg != "-":
-                    throw new UsageException($"unknown option '{arg}'");
-                default:
-                    path = path is null ? args[i] : throw new UsageException("only one PATH may be given");
-                    break;
-            }
-        }
-
-        if (path is null)
-        {
-            throw new UsageException("PATH is missing");
-        }
-
-        using var input = Console.OpenStandardInput();
-        using var writer = createNew ? AtomicFile.CreateNew(path, options) : AtomicFile.Create(path, options);
-        input.CopyTo(writer);
-        writer.Commit();
-        return CommandLine.Success;
+                Durability = parseResult.GetValue(durability),
+                Symlinks = parseResult.GetValue(noFollow) ? SymlinkHandling.ReplaceLink : SymlinkHandling.FollowToTarget,
+            };
+            var target = parseResult.GetRequiredValue(path);
+            using var unchangedIf = parseResult.GetValue(ifChanged) ? ContentComparer.Open(target, options.Symlinks == SymlinkHandling.FollowToTarget) : null;
+            return InterruptibleCopy.Run(Console.OpenStandardInput(), target, () => AtomicFile.Create(target, options), unchangedIf);
+        });
+        return command;
     }
 }

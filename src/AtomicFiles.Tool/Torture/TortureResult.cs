@@ -52,5 +52,8 @@ internal sealed record TortureResult
 
     internal long TotalCommits => Commits.Values.Sum();
 
-    internal bool Passed => ViolationCount == 0 && TempsLeft == 0;
+    /// <summary>Nothing was killed or nothing verified: the run proves nothing, whatever it found.</summary>
+    internal bool Inconclusive => Kills == 0 || FilesVerified == 0;
+
+    internal bool Passed => ViolationCount == 0 && TempsLeft == 0 && !Inconclusive;
 }

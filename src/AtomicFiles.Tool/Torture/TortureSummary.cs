@@ -29,7 +29,7 @@ internal static class TortureSummary
         rows.Add(("Temps before Recover", F($"{result.TempsBeforeRecover:N0}")));
         rows.Add(("Temps removed by Recover", F($"{result.TempsRemoved:N0}")));
         rows.Add(("Temps left after Recover", F($"{result.TempsLeft:N0}")));
-        rows.Add(("Result", result.Passed ? "PASS" : "FAIL"));
+        rows.Add(("Result", result.Passed ? "PASS" : result.ViolationCount > 0 || result.TempsLeft > 0 ? "FAIL" : "INCONCLUSIVE"));
 
         var nameWidth = rows.Max(r => r.Name.Length);
         var valueWidth = rows.Max(r => r.Value.Length);

@@ -20,8 +20,12 @@ namespace AtomicFiles;
 /// <para>Transactions in the same root are serialized across processes by a lock the transaction holds from
 /// <see cref="AtomicFile.BeginTransaction"/> until it commits or is disposed; the operating system releases it if the
 /// process dies. Like <see cref="FileStream"/>, a transaction is not safe for concurrent use by several threads.</para>
-/// <para>Every path must name a file inside the root, on the root's filesystem, in a directory that exists; each file
-/// may appear once. A call naming any other path throws before anything is written, and the transaction stays usable.</para>
+/// <para>Every path must name a file inside the root, on the root's filesystem, in a directory that exists. A call
+/// naming any other path throws before anything is written, and the transaction stays usable.</para>
+/// <para>The last operation on a path wins, as if the operations were applied in order: a write then a delete of the
+/// same file deletes it, a delete then a write writes it, and two writes leave the second content. The superseded
+/// staging is removed at once (a stream an earlier <see cref="Create"/> returned for the path is closed), and the
+/// journal records only the final operation on each path.</para>
 /// <para>A staged write that throws — a full disk, an I/O error, a cancelled asynchronous write — poisons the whole
 /// transaction, even if the caller catches that exception: the staged file may hold part of its content, and
 /// publishing the others without it would break all-or-nothing. <see cref="Commit"/> then throws
@@ -41,9 +45,9 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     private readonly FileSystemPlatform _platform = FileSystemPlatform.Current;
     private readonly List<StagedReplace> _replaces = [];
     private readonly List<(DirectoryHandle Directory, string FileName, string Relative)> _deletes = [];
-    private readonly HashSet<string> _claimed = new(TransactionRoot.PathComparer);
     private readonly List<SafeFileHandle> _replacedFiles = [];
     private JournalWriter? _journal;
+    private bool _journalSuperseded;
     private State _state;
 
     private AtomicFileTransaction(TransactionRoot root, FileLock rootLock, AtomicFileOptions options)
@@ -72,12 +76,12 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     public bool IsCommitted { get; private set; }
 
     /// <summary>
-    /// Stages a new content for <paramref name="path"/>, replacing the file or creating it at commit. Dispose the stream
-    /// when done writing; that does not publish anything.
+    /// Stages a new content for <paramref name="path"/>, replacing the file or creating it at commit, instead of any
+    /// write or delete staged for it before. Dispose the stream when done writing; that does not publish anything.
     /// </summary>
     /// <param name="path">The file, inside the root; a relative path is taken relative to the root.</param>
     /// <returns>A write-only stream for the new content. <see cref="Commit"/> flushes and closes it if it is still open.</returns>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, names a directory, lies outside the root (also through a symbolic link), or is already part of this transaction.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, names a directory, or lies outside the root (also through a symbolic link).</exception>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is <see langword="null"/>.</exception>
     /// <exception cref="DirectoryNotFoundException">The file's directory does not exist.</exception>
     /// <exception cref="UnauthorizedAccessException">The path is a directory, the file is read-only, or the directory is not writable.</exception>
@@ -114,9 +118,51 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         stream.Write(encoding.GetBytes(contents ?? string.Empty));
     }
 
-    /// <summary>Deletes <paramref name="path"/> at commit. A file that does not exist then is not an error, as with <see cref="File.Delete"/>.</summary>
+    /// <summary>Stages <paramref name="bytes"/> as the new content of <paramref name="path"/>, without blocking the calling thread on the write.</summary>
+    /// <param name="path">The file, inside the root; a relative path is taken relative to the root.</param>
+    /// <param name="bytes">The new content.</param>
+    /// <param name="cancellationToken">Cancels the write; a cancelled write poisons the transaction, as any failed staged write does (see the remarks on <see cref="AtomicFileTransaction"/>).</param>
+    /// <inheritdoc cref="Create" path="/exception"/>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task WriteAllBytesAsync(string path, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var stream = Stage(path, buffered: false);
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stages <paramref name="contents"/>, in UTF-8 without a byte order mark, as the new content of <paramref name="path"/>, without blocking the calling thread on the write.</summary>
+    /// <param name="path">The file, inside the root; a relative path is taken relative to the root.</param>
+    /// <param name="contents">The new text; <see langword="null"/> stages an empty file.</param>
+    /// <param name="cancellationToken">Cancels the write; a cancelled write poisons the transaction, as any failed staged write does (see the remarks on <see cref="AtomicFileTransaction"/>).</param>
+    /// <inheritdoc cref="Create" path="/exception"/>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task WriteAllTextAsync(string path, string? contents, CancellationToken cancellationToken = default) =>
+        WriteAllTextAsync(path, contents, AtomicFile.s_utf8NoBom, cancellationToken);
+
+    /// <summary>Stages <paramref name="contents"/>, in <paramref name="encoding"/> with its preamble, as the new content of <paramref name="path"/>, without blocking the calling thread on the write.</summary>
+    /// <param name="path">The file, inside the root; a relative path is taken relative to the root.</param>
+    /// <param name="contents">The new text; <see langword="null"/> stages only the encoding's preamble.</param>
+    /// <param name="encoding">The encoding to write.</param>
+    /// <param name="cancellationToken">Cancels the write; a cancelled write poisons the transaction, as any failed staged write does (see the remarks on <see cref="AtomicFileTransaction"/>).</param>
+    /// <inheritdoc cref="Create" path="/exception"/>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task WriteAllTextAsync(string path, string? contents, Encoding encoding, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(encoding);
+        byte[] bytes = [.. encoding.Preamble, .. encoding.GetBytes(contents ?? string.Empty)];
+        return WriteAllBytesAsync(path, bytes, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes <paramref name="path"/> at commit, instead of any write staged for it before. A file that does not exist
+    /// then is not an error, as with <see cref="File.Delete"/>.
+    /// </summary>
     /// <param name="path">The file, inside the root; a relative path is taken relative to the root. A symbolic link is deleted itself, not its target.</param>
-    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, lies outside the root (also through a symbolic link), or is already part of this transaction.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or lies outside the root (also through a symbolic link).</exception>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> is <see langword="null"/>.</exception>
     /// <exception cref="DirectoryNotFoundException">The file's directory does not exist.</exception>
     /// <exception cref="UnauthorizedAccessException">The path is a directory.</exception>
@@ -128,7 +174,6 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         var (directory, fileName, relative) = _root.ResolveDelete(path);
         try
         {
-            ThrowIfClaimed(path, relative);
             Journal()?.AppendDelete(relative);
         }
         catch
@@ -137,8 +182,8 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
             throw;
         }
 
+        Supersede(relative);
         _deletes.Add((directory, fileName, relative));
-        _claimed.Add(relative);
         Step($"prepare delete {relative}");
     }
 
@@ -196,6 +241,29 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>As <see cref="Begin"/>, waiting for the lock without blocking a thread.</summary>
+    internal static async Task<AtomicFileTransaction> BeginAsync(string rootDirectory, AtomicFileOptions options, CancellationToken cancellationToken)
+    {
+        var root = TransactionRoot.Open(rootDirectory);
+        FileLock? rootLock = null;
+        try
+        {
+            TransactionRecovery.ThrowIfJournalUntrusted(root, options);
+            rootLock = await FileLock.AcquireAsync(root.Directory, TransactionRoot.LockFileName, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // Recovery renames and flushes: off the caller's thread.
+            await Task.Run(() => TransactionRecovery.RecoverLocked(root, options), cancellationToken).ConfigureAwait(false);
+            return new AtomicFileTransaction(root, rootLock, options);
+        }
+        catch
+        {
+            rootLock?.Dispose();
+            root.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Takes the root's lock, then completes or rolls back any transaction a crash interrupted there.</summary>
     internal static AtomicFileTransaction Begin(string rootDirectory, AtomicFileOptions options)
     {
@@ -225,7 +293,6 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         JournalWriter? journal;
         try
         {
-            ThrowIfClaimed(path, relative);
             journal = Journal();
         }
         catch
@@ -237,15 +304,21 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         var relativeDirectory = Path.GetDirectoryName(relative)!;
 
         // Journaled before the temp exists: whenever a crash strikes, recovery knows every temp to remove.
-        var staged = StagedFile.Create(target, _options, temp => journal?.AppendReplace(Path.Join(relativeDirectory, Path.GetFileName(temp)), relative));
+        string? journaledTemp = null;
+        var staged = StagedFile.Create(target, _options, temp =>
+        {
+            journaledTemp = Path.Join(relativeDirectory, Path.GetFileName(temp));
+            journal?.AppendReplace(journaledTemp, relative);
+        });
         Stream stream = new StagedContentStream(staged);
         if (buffered)
         {
             stream = new BufferedStream(stream, _options.BufferSize);
         }
 
-        _replaces.Add(new StagedReplace(staged, stream, relative));
-        _claimed.Add(relative);
+        // Only now that the new staging exists: if it had failed, the earlier one would still stand.
+        Supersede(relative);
+        _replaces.Add(new StagedReplace(staged, stream, relative, journaledTemp!));
         Step($"stage {relative}");
         return stream;
     }
@@ -289,6 +362,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
 
             ThrowIfAnyTempVanished();
             cancellationToken.ThrowIfCancellationRequested();
+            RewriteJournalIfSuperseded();
             WriteCommitPoint();
             IsCommitted = true;
 
@@ -597,11 +671,103 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
 
     private void Step(string name) => _options.TransactionStepHook?.Invoke(name);
 
-    private void ThrowIfClaimed(string path, string relative)
+    /// <summary>
+    /// Drops an earlier staged write or delete of <paramref name="relative"/>: the last operation on a path wins. The
+    /// earlier temp is removed now; its line stays in the journal until the commit rewrites the journal with the final
+    /// operations only (<see cref="RewriteJournalIfSuperseded"/>) — meanwhile it names a temp that no longer exists,
+    /// which recovery's rollback skips.
+    /// </summary>
+    private void Supersede(string relative)
     {
-        if (_claimed.Contains(relative))
+        var replace = _replaces.FindIndex(r => TransactionRoot.PathComparer.Equals(r.Relative, relative));
+        if (replace >= 0)
         {
-            throw new ArgumentException($"'{path}' is already part of this transaction; each file may be written or deleted once.", nameof(path));
+            var superseded = _replaces[replace];
+            _replaces.RemoveAt(replace);
+            CloseForRollback(superseded.Stream);
+            if ((_options.Mutation & CommitMutation.SupersedeKeepsTemp) == 0)
+            {
+                superseded.File.Dispose();
+            }
+            else
+            {
+                superseded.File.CloseForRecovery();
+            }
+
+            _journalSuperseded = true;
+            Step($"supersede {relative}");
+        }
+
+        var delete = _deletes.FindIndex(d => TransactionRoot.PathComparer.Equals(d.Relative, relative));
+        if (delete >= 0)
+        {
+            _deletes[delete].Directory.Dispose();
+            _deletes.RemoveAt(delete);
+            _journalSuperseded = true;
+            Step($"supersede {relative}");
+        }
+    }
+
+    /// <summary>
+    /// Before the seal, if an operation superseded another: replaces the journal by one naming only the final
+    /// operations. The new journal is written and flushed under a temp name, then renamed over the old one, so the
+    /// journal's path always holds a complete list of every temp that exists; a crash before the rename leaves the old
+    /// journal (naming more temps than exist, which rollback skips) and an orphaned temp that recovery sweeps.
+    /// </summary>
+    private void RewriteJournalIfSuperseded()
+    {
+        if (!_journalSuperseded || _journal is not { } old)
+        {
+            return;
+        }
+
+        var tempName = TempFileName.For(TransactionRoot.JournalFileName);
+        var fresh = JournalWriter.Create(Path.Join(_root.FullPath, tempName));
+        try
+        {
+            foreach (var replace in _replaces)
+            {
+                fresh.AppendReplace(replace.JournaledTemp, replace.Relative);
+            }
+
+            foreach (var (_, _, relative) in _deletes)
+            {
+                fresh.AppendDelete(relative);
+            }
+
+            if (_options.Durability != Durability.None)
+            {
+                fresh.FlushToDisk();
+            }
+
+            // Closed first: Windows renames over a file only if nobody holds it open without FILE_SHARE_DELETE.
+            old.Dispose();
+            _platform.Replace(_root.Directory, tempName, TransactionRoot.JournalFileName, _options);
+        }
+        catch
+        {
+            fresh.Dispose();
+            TryDelete(fresh.Path);
+            throw;
+        }
+
+        fresh.MovedTo(_root.JournalPath);
+        _journal = fresh;
+        Step("journal rewrite");
+    }
+
+    private void TryDelete(string path)
+    {
+        try
+        {
+            _platform.DeleteFile(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (_options.Logger is { } logger)
+            {
+                Log.TempCleanupFailed(logger, e, path);
+            }
         }
     }
 
@@ -646,5 +812,6 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     /// <param name="File">The temp beside its target.</param>
     /// <param name="Stream">What the caller writes to: disposed at commit so buffered bytes reach the temp.</param>
     /// <param name="Relative">The target's path relative to the root, as the journal records it.</param>
-    private sealed record StagedReplace(StagedFile File, Stream Stream, string Relative);
+    /// <param name="JournaledTemp">The temp's path relative to the root, as the journal records it.</param>
+    private sealed record StagedReplace(StagedFile File, Stream Stream, string Relative, string JournaledTemp);
 }

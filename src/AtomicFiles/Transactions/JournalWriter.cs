@@ -29,14 +29,17 @@ internal sealed class JournalWriter : IDisposable
         _handle = handle;
     }
 
-    internal string Path { get; }
+    internal string Path { get; private set; }
+
+    /// <summary>Records that the file was renamed to <paramref name="path"/> (a rewritten journal put in place).</summary>
+    internal void MovedTo(string path) => Path = path;
 
     /// <summary>Creates the journal at <paramref name="path"/>; fails if anything is there (recovery removes any earlier journal first).</summary>
     /// <exception cref="IOException">Something exists at <paramref name="path"/>, or creating it failed.</exception>
     internal static JournalWriter Create(string path)
     {
         var handle = OperatingSystem.IsWindows()
-            ? File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read)
+            ? File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete)
             : CreateOwnerOnly(path);
         var writer = new JournalWriter(path, handle);
         writer.Append(JournalFormat.Header);

@@ -37,7 +37,7 @@ internal sealed class TransactionRoot : IDisposable
     /// <summary>The root's physical path: every symbolic link resolved, by the kernel.</summary>
     internal string FullPath { get; }
 
-    /// <summary>The root, held open: its lock file is opened in it.</summary>
+    /// <summary>The root itself, held open: its lock file is opened and its journal renamed through it.</summary>
     internal DirectoryHandle Directory => _directory;
 
     internal string JournalPath => Path.Join(FullPath, JournalFileName);

@@ -49,7 +49,12 @@ public sealed class ConsumerSmokeTests : IDisposable
         }
 
         Directory.GetFiles(feed).Select(Path.GetFileName).Should().BeEquivalentTo(
-            $"AtomicFiles.{_version}.nupkg", $"AtomicFiles.{_version}.snupkg", $"AtomicFiles.Tool.{_version}.nupkg", $"AtomicFiles.Tool.{_version}.snupkg");
+            $"AtomicFiles.{_version}.nupkg", $"AtomicFiles.{_version}.snupkg", $"AtomicFiles.Tool.{_version}.nupkg");
+        foreach (var package in new[] { $"AtomicFiles.{_version}.nupkg", $"AtomicFiles.Tool.{_version}.nupkg" })
+        {
+            ShouldBeWrittenForPackageUsers(Path.Join(feed, package));
+        }
+
 
         var app = WriteConsumerApp(feed);
         var output = _dir.File("settings.json");
@@ -108,6 +113,29 @@ public sealed class ConsumerSmokeTests : IDisposable
         File.WriteAllText(Path.Join(app, "Directory.Build.props"), "<Project />");
         File.WriteAllText(Path.Join(app, "Directory.Packages.props"), "<Project />");
         return app;
+    }
+
+    /// <summary>
+    /// A package's readme is its own — absolute links only, the install command — its release notes are the CHANGELOG's,
+    /// and the tool package carries no PDB or XML docs (they ship once, in the library's packages).
+    /// </summary>
+    private static void ShouldBeWrittenForPackageUsers(string package)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(package);
+        string Read(string name)
+        {
+            using var reader = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(name, StringComparison.Ordinal)).Open());
+            return reader.ReadToEnd();
+        }
+
+        var readme = Read("README.md");
+        readme.Should().Match(r => r.Contains("dotnet add package AtomicFiles", StringComparison.Ordinal) || r.Contains("dotnet tool install -g AtomicFiles.Tool", StringComparison.Ordinal), "the readme shows how to install");
+        System.Text.RegularExpressions.Regex.Matches(readme, @"\]\(([^)]*)\)").Select(m => m.Groups[1].Value).Should().OnlyContain(l => l.StartsWith("https://", StringComparison.Ordinal));
+        Read(".nuspec").Should().Contain("<releaseNotes>## [Unreleased]");
+        if (package.Contains(".Tool.", StringComparison.Ordinal))
+        {
+            zip.Entries.Select(e => e.FullName).Should().NotContain(e => e.EndsWith(".pdb", StringComparison.Ordinal) || e.EndsWith("AtomicFiles.xml", StringComparison.Ordinal));
+        }
     }
 
     private static string Dotnet(string workingDirectory, params string[] args) => Command.Run(ToolProcess.DotnetHost, workingDirectory, args);

@@ -25,7 +25,7 @@ public sealed class FaultInjectionTests : IDisposable
     {
         new("write", dir => ["write", Path.Join(dir, Target)], "new content", new() { [Target] = "old content" }, new() { [Target] = "new content" }),
         new("write (in several writes)", dir => ["write", Path.Join(dir, Target)], s_large, new() { [Target] = "old content" }, new() { [Target] = s_large }),
-        new("write --create-new", dir => ["write", "--create-new", Path.Join(dir, Target)], "new content", new() { [Target] = null }, new() { [Target] = "new content" }),
+        new("create-new", dir => ["create-new", Path.Join(dir, Target)], "new content", new() { [Target] = null }, new() { [Target] = "new content" }),
         new(
             "transaction",
             dir => ["transaction", dir, "--write", Target, "new a", "--delete", "c.txt"],

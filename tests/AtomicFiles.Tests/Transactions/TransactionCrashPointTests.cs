@@ -43,6 +43,39 @@ public sealed class TransactionCrashPointTests : IDisposable
         TransactionFileSet.Classify(Root).Should().Be("new");
     }
 
+    /// <summary>
+    /// The same transaction reached through superseded operations — every write first staged as something else or
+    /// deleted, every delete first staged as a write — so crash points fall between a superseding, its temp's removal
+    /// and the journal's rewrite too.
+    /// </summary>
+    [RequiresTheory(Requirement.Linux)]
+    [MemberData(nameof(Durabilities))]
+    public void Commit_WithSupersededOperations_CrashAfterEveryStep_RecoveryLeavesAllOldOrAllNew(Durability durability)
+    {
+        var crashes = CrashAfterEachStep(new AtomicFileOptions { Durability = durability }, commit: CommitSuperseding);
+
+        crashes.Should().Contain(c => c.Step == "journal rewrite").And.Contain(c => c.Step.StartsWith("supersede", StringComparison.Ordinal));
+        foreach (var (step, outcome, leftovers) in crashes)
+        {
+            outcome.Should().BeOneOf(["old", "new"], "after a crash following '{0}'", step);
+            leftovers.Should().BeEmpty("recovery after a crash following '{0}' removes every temp and the journal", step);
+        }
+
+        var sealAt = crashes.FindIndex(c => c.Step == "journal write");
+        crashes.Take(sealAt).Should().OnlyContain(c => c.Outcome == "old");
+        crashes.Skip(sealAt).Should().OnlyContain(c => c.Outcome == "new");
+        TransactionFileSet.Classify(Root).Should().Be("new");
+        TransactionFileSet.Leftovers(Root).Should().BeEmpty();
+    }
+
+    [RequiresFact(Requirement.Linux)]
+    public void Commit_SupersedingWithoutRemovingTheEarlierTemp_IsCaughtByTheSameCheck()
+    {
+        var crashes = CrashAfterEachStep(new AtomicFileOptions { Mutation = CommitMutation.SupersedeKeepsTemp }, commit: CommitSuperseding);
+
+        crashes.Should().Contain(c => c.Leftovers.Length > 0, "a superseded temp the rewritten journal no longer names is left behind");
+    }
+
     [RequiresFact(Requirement.Linux)]
     public void Commit_WithoutJournal_IsCaughtByTheSameCheck()
     {
@@ -160,7 +193,28 @@ public sealed class TransactionCrashPointTests : IDisposable
     }
 
     /// <summary>Commits the fixture transaction, copying the root after each step, then recovers each copy.</summary>
-    private List<(string Step, string Outcome, string[] Leftovers)> CrashAfterEachStep(AtomicFileOptions options, AtomicFileOptions? recoveryOptions = null)
+    /// <summary>The fixture transaction, each operation reached through one it supersedes.</summary>
+    private static void CommitSuperseding(string root, AtomicFileOptions options)
+    {
+        using var tx = AtomicFile.BeginTransaction(root, options);
+        foreach (var (path, content) in TransactionFileSet.Writes)
+        {
+            tx.Delete(path);
+            tx.WriteAllText(path, "superseded " + content);
+            tx.WriteAllText(path, content);
+        }
+
+        foreach (var path in TransactionFileSet.Deletes)
+        {
+            tx.WriteAllText(path, "superseded");
+            tx.Delete(path);
+        }
+
+        tx.Commit();
+    }
+
+    private List<(string Step, string Outcome, string[] Leftovers)> CrashAfterEachStep(
+        AtomicFileOptions options, AtomicFileOptions? recoveryOptions = null, Action<string, AtomicFileOptions>? commit = null)
     {
         TransactionFileSet.CreateOld(Root);
         var copies = new List<(string Step, string Path)>();
@@ -180,7 +234,7 @@ public sealed class TransactionCrashPointTests : IDisposable
             },
         };
 
-        TransactionFileSet.Commit(Root, hooked);
+        (commit ?? TransactionFileSet.Commit)(Root, hooked);
 
         return copies.Select(c =>
         {

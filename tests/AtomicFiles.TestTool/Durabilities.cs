@@ -1,7 +1,7 @@
-namespace AtomicFiles.Tool.Commands;
+namespace AtomicFiles.TestTool;
 
-/// <summary>The `--durability full|fileonly|none` value every writing verb takes.</summary>
-internal static class DurabilityArgument
+/// <summary>The `--durability full|fileonly|none` value of the test verbs.</summary>
+internal static class Durabilities
 {
     internal static Durability Parse(string value) => value.ToLowerInvariant() switch
     {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace AtomicFiles.Tool.Commands;
+namespace AtomicFiles.TestTool;
 
 /// <summary>
 /// `atomicfile transaction ROOT --write PATH TEXT --delete PATH ...`: several files changed all together or not at
@@ -10,15 +10,9 @@ namespace AtomicFiles.Tool.Commands;
 /// right after the K-th step of the commits, and `--trace-steps` prints each step: they let tests crash a real
 /// process at every step of the protocol.
 /// </summary>
-internal sealed class TransactionCommand : ICommand
+internal static class TransactionCommand
 {
-    public string Name => "transaction";
-
-    public string Usage => "transaction [--durability full|fileonly|none] [--repeat N] [--pause-ms MS] [--trace-steps] [--kill-after-step K] ROOT (--write PATH TEXT | --delete PATH)...";
-
-    public string Summary => "Write and delete files under ROOT all together or not at all.";
-
-    public int Run(string[] args)
+    internal static int Run(string[] args)
     {
         string? root = null;
         var durability = Durability.Full;
@@ -32,7 +26,7 @@ internal sealed class TransactionCommand : ICommand
             switch (args[i])
             {
                 case "--durability" when i + 1 < args.Length:
-                    durability = DurabilityArgument.Parse(args[++i]);
+                    durability = Durabilities.Parse(args[++i]);
                     break;
                 case "--repeat" when i + 1 < args.Length:
                     repeat = PositiveInteger(args[++i], "--repeat");
@@ -96,7 +90,7 @@ internal sealed class TransactionCommand : ICommand
             tx.Commit();
         }
 
-        return CommandLine.Success;
+        return 0;
     }
 
     private static void OnStep(string step, int number, bool trace, int killAfter)

@@ -1,0 +1,101 @@
+namespace AtomicFiles.Tests.Transactions;
+
+/// <summary>
+/// Within a transaction the last operation on a path wins, as if the operations were applied in order; the superseded
+/// staging leaves no temp, and the committed journal names only the final operations.
+/// </summary>
+public sealed class TransactionLastOperationWinsTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData("write first, write second", "second")]
+    [InlineData("write first, delete", null)]
+    [InlineData("delete, write second", "second")]
+    [InlineData("write first, delete, write second", "second")]
+    [InlineData("delete, delete", null)]
+    public void Commit_SeveralOperationsOnOnePath_TheLastWins(string operations, string? expected)
+    {
+        var path = _dir.File("a.txt");
+        File.WriteAllText(path, "old");
+
+        using (var tx = AtomicFile.BeginTransaction(_dir.Path))
+        {
+            foreach (var operation in operations.Split(", "))
+            {
+                if (operation == "delete")
+                {
+                    tx.Delete("a.txt");
+                }
+                else
+                {
+                    tx.WriteAllText("a.txt", operation["write ".Length..]);
+                }
+
+                _dir.Entries().Count(e => e.EndsWith(".tmp", StringComparison.Ordinal)).Should().BeLessThanOrEqualTo(1, "a superseded staging is removed at once");
+            }
+
+            tx.Commit();
+        }
+
+        if (expected is null)
+        {
+            File.Exists(path).Should().BeFalse();
+        }
+        else
+        {
+            File.ReadAllText(path).Should().Be(expected);
+        }
+
+        TransactionFileSet.Leftovers(_dir.Path).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Commit_AfterSuperseding_TheSealedJournalNamesOnlyTheFinalOperations()
+    {
+        string? journal = null;
+        var options = new AtomicFileOptions
+        {
+            TransactionStepHook = step =>
+            {
+                if (step == "journal write")
+                {
+                    journal = File.ReadAllText(_dir.File(".atomicfiles-transaction.journal"));
+                }
+            },
+        };
+
+        using (var tx = AtomicFile.BeginTransaction(_dir.Path, options))
+        {
+            tx.WriteAllText("a.txt", "first");
+            tx.WriteAllText("b.txt", "doomed");
+            tx.WriteAllText("a.txt", "second");
+            tx.Delete("b.txt");
+            tx.Commit();
+        }
+
+        var lines = journal!.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(4, "header, the final replace of a.txt, the delete of b.txt, the seal: {0}", journal);
+        lines[1].Should().StartWith("replace ").And.EndWith(" a.txt");
+        lines[2].Should().Be("delete b.txt");
+        lines[3].Should().StartWith("commit ");
+        File.ReadAllText(_dir.File("a.txt")).Should().Be("second");
+        File.Exists(_dir.File("b.txt")).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Create_ThenWriteAgain_ClosesTheEarlierStream()
+    {
+        using var tx = AtomicFile.BeginTransaction(_dir.Path);
+        var first = tx.Create("a.txt");
+        first.Write("first"u8);
+
+        tx.WriteAllText("a.txt", "second");
+
+        first.Invoking(s => s.Write("more"u8)).Should().Throw<ObjectDisposedException>();
+        tx.Commit();
+        File.ReadAllText(_dir.File("a.txt")).Should().Be("second");
+    }
+}
