@@ -270,7 +270,7 @@ internal static class TransactionRecovery
             {
                 var (directory, fileName, tempName) = file;
                 var target = directory.Join(fileName);
-                var isDirectory = platform.Inspect(directory, fileName) is { Kind: FileKind.Directory };
+                var isDirectory = IsDirectory(platform, directory, fileName);
                 if (tempName is null)
                 {
                     if (isDirectory)
@@ -336,6 +336,19 @@ internal static class TransactionRecovery
         finally
         {
             operations.ForEach(o => o.Directory.Dispose());
+        }
+    }
+
+    /// <summary>Whether a directory is at the name; a name that cannot even be examined is left for the operation itself to fail on.</summary>
+    private static bool IsDirectory(FileSystemPlatform platform, DirectoryHandle directory, string name)
+    {
+        try
+        {
+            return platform.Inspect(directory, name) is { Kind: FileKind.Directory };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
