@@ -53,13 +53,14 @@ public static partial class AtomicFile
         var completedTransactions = transactions.Where(t => t.Completed).Select(t => t.JournalPath).ToList();
         var rolledBackTransactions = transactions.Where(t => !t.Completed && t.UntrustedBecause is null).Select(t => t.JournalPath).ToList();
         var untrustedJournals = transactions.Where(t => t.UntrustedBecause is not null).Select(t => t.JournalPath).ToList();
+        var unpublishedFiles = transactions.SelectMany(t => t.UnpublishedFiles).ToList();
 
         // Step 2: remove the temps of writers that died (including those a rolled-back transaction staged). A '..'
         // is resolved by the kernel after any link before it, which the lexical full path does not do.
         var sweepPath = HasParentSegment(directory) ? PhysicalPath.OfDirectory(directory) : fullPath;
         var sweep = OrphanSweeper.Sweep(sweepPath, remove: true, options);
 
-        return new RecoveryReport(sweepPath, sweep.Orphaned, completedTransactions, rolledBackTransactions, untrustedJournals);
+        return new RecoveryReport(sweepPath, sweep.Orphaned, completedTransactions, rolledBackTransactions, untrustedJournals, unpublishedFiles);
     }
 
     private static bool HasParentSegment(string path) =>

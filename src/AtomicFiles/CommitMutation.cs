@@ -33,4 +33,7 @@ internal enum CommitMutation
 
     /// <summary>Recovery and the orphan sweep look for journals above the directory by its spelled path, not its physical one.</summary>
     RecoveryWalksLexically = 1 << 13,
+
+    /// <summary>Recovery redoes a committed journal without checking its staged temps against their content hashes.</summary>
+    RecoverySkipsContentCheck = 1 << 14,
 }

@@ -237,14 +237,10 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         var relativeDirectory = Path.GetDirectoryName(relative)!;
 
         // Journaled before the temp exists: whenever a crash strikes, recovery knows every temp to remove.
-        var staged = StagedFile.Create(target, _options, temp => journal?.AppendReplace(Path.Join(relativeDirectory, Path.GetFileName(temp)), relative));
-        Stream stream = new StagedContentStream(staged);
-        if (buffered)
-        {
-            stream = new BufferedStream(stream, _options.BufferSize);
-        }
-
-        _replaces.Add(new StagedReplace(staged, stream, relative));
+        var staged = StagedFile.Create(target, _options, temp => journal?.AppendStage(Path.Join(relativeDirectory, Path.GetFileName(temp)), relative));
+        var content = new StagedContentStream(staged);
+        Stream stream = buffered ? new BufferedStream(content, _options.BufferSize) : content;
+        _replaces.Add(new StagedReplace(staged, stream, content, relative));
         _claimed.Add(relative);
         Step($"stage {relative}");
         return stream;
@@ -376,6 +372,12 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         if (_journal is not { } journal)
         {
             return;
+        }
+
+        // The content hashes go in now, when every staged write is done: recovery publishes no temp that no longer matches.
+        foreach (var replace in _replaces)
+        {
+            journal.AppendReplace(Path.Join(Path.GetDirectoryName(replace.Relative)!, replace.File.TempName), replace.Relative, replace.Content.ContentHashHex);
         }
 
         journal.Seal();
@@ -645,6 +647,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
 
     /// <param name="File">The temp beside its target.</param>
     /// <param name="Stream">What the caller writes to: disposed at commit so buffered bytes reach the temp.</param>
+    /// <param name="Content">The stream under <paramref name="Stream"/> that writes the temp and hashes what it writes.</param>
     /// <param name="Relative">The target's path relative to the root, as the journal records it.</param>
-    private sealed record StagedReplace(StagedFile File, Stream Stream, string Relative);
+    private sealed record StagedReplace(StagedFile File, Stream Stream, StagedContentStream Content, string Relative);
 }

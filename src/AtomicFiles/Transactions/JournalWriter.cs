@@ -43,16 +43,26 @@ internal sealed class JournalWriter : IDisposable
         return writer;
     }
 
+    /// <summary>Records a temp about to be created for <paramref name="target"/>, so that recovery can remove it whatever happens next.</summary>
     /// <exception cref="ArgumentException">A path has a name the journal cannot record (see <see cref="JournalFormat.ThrowIfUnrecordable"/>).</exception>
     /// <exception cref="IOException">The journal would grow past <see cref="JournalFormat.MaxLength"/>.</exception>
-    internal void AppendReplace(string temp, string target)
+    internal void AppendStage(string temp, string target)
     {
         JournalFormat.ThrowIfUnrecordable(target);
         JournalFormat.ThrowIfUnrecordable(temp);
-        AppendOperation(JournalFormat.ReplaceLine(temp, target));
+        AppendOperation(JournalFormat.StageLine(temp, target));
     }
 
-    /// <inheritdoc cref="AppendReplace"/>
+    /// <summary>Records, at the commit point, that <paramref name="temp"/> replaces <paramref name="target"/> and holds content of <paramref name="contentHash"/>.</summary>
+    /// <inheritdoc cref="AppendStage"/>
+    internal void AppendReplace(string temp, string target, string contentHash)
+    {
+        JournalFormat.ThrowIfUnrecordable(target);
+        JournalFormat.ThrowIfUnrecordable(temp);
+        AppendOperation(JournalFormat.ReplaceLine(temp, target, contentHash));
+    }
+
+    /// <inheritdoc cref="AppendStage"/>
     internal void AppendDelete(string target)
     {
         JournalFormat.ThrowIfUnrecordable(target);

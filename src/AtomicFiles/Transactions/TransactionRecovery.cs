@@ -111,9 +111,9 @@ internal static class TransactionRecovery
                 return true;
             }
 
-            foreach (var operation in JournalFormat.Parse(bytes).Operations)
+            foreach (var temp in JournalFormat.Parse(bytes).Temps)
             {
-                if (operation.Temp is { } temp && TransactionRoot.PathComparer.Equals(Path.Join(current, temp), physicalTemp))
+                if (TransactionRoot.PathComparer.Equals(Path.Join(current, temp), physicalTemp))
                 {
                     return true;
                 }
@@ -137,10 +137,24 @@ internal static class TransactionRecovery
     }
 
     /// <summary>Recovers <paramref name="root"/>'s journal; the caller holds the root's lock.</summary>
-    /// <exception cref="IOException">The root holds a journal this user could not have written; the message names it and says why.</exception>
+    /// <exception cref="IOException">
+    /// The root holds a journal this user could not have written; the message names it and says why. Or a committed
+    /// transaction was completed without a file whose staged content was damaged; the message names the file.
+    /// </exception>
     internal static TransactionRecoveryResult? RecoverLocked(TransactionRoot root, AtomicFileOptions options)
     {
         var result = RecoverLockedCore(root, options);
+        if (result is { UnpublishedFiles.Count: > 0 })
+        {
+            // Recovery is finished and the journal gone, so the next transaction starts cleanly; but the caller must hear
+            // that an earlier committed transaction lost a file, not find out from its content.
+            throw new IOException(
+                $"Recovering an interrupted transaction in '{root.FullPath}': the staged content of "
+                + string.Join(", ", result.UnpublishedFiles.Select(f => $"'{f}'"))
+                + " was damaged by a power cut after part of the transaction had been applied, so it was not published and keeps its old content, "
+                + "while the transaction's other files are new. The rest of the transaction is complete; begin a new transaction to continue.");
+        }
+
         return result is { UntrustedBecause: { } because }
             ? throw UntrustedJournal(root, new JournalFile(result.JournalPath, JournalTrust.Untrusted, null, because))
             : result;
@@ -168,10 +182,30 @@ internal static class TransactionRecovery
             defect ??= operations is null ? "it names a path outside the root, or a temp that is not one of ours beside its target" : null;
         }
 
+        IReadOnlyList<string> unpublished = [];
+        List<JournaledFile> damaged = [];
+        if (operations is not null && CheckContent(root, operations, options) is { Damaged.Count: > 0 } check)
+        {
+            if (!check.AnyApplied)
+            {
+                // Nothing is published yet: rolling back keeps the transaction all-or-nothing, all old.
+                LogDamaged(options.Logger, root, check.Damaged, Log.RecoveryRolledBackDamaged);
+                operations.ForEach(o => o.Directory.Dispose());
+                operations = null;
+            }
+            else
+            {
+                // Part of it is published: the rest is completed, the damaged files are not, and each is reported.
+                LogDamaged(options.Logger, root, check.Damaged, Log.RecoveryContentDamaged);
+                damaged = check.Damaged;
+                unpublished = damaged.Select(d => d.Directory.Join(d.FileName)).ToList();
+            }
+        }
+
         var completed = operations is not null;
         if (operations is not null)
         {
-            Redo(root, operations, options);
+            Redo(root, operations, damaged, options);
         }
         else
         {
@@ -188,7 +222,69 @@ internal static class TransactionRecovery
             Log.TransactionRecovered(logger, root.JournalPath, completed);
         }
 
-        return new TransactionRecoveryResult(root.JournalPath, completed);
+        return new TransactionRecoveryResult(root.JournalPath, completed) { UnpublishedFiles = unpublished };
+    }
+
+    /// <summary>
+    /// Hashes every staged temp still there and compares it with the journal's content hash (version 2), before
+    /// anything is redone. A temp is taken as applied if it is gone: its rename happened before the crash.
+    /// </summary>
+    /// <exception cref="IOException">Reading a temp failed: the disk's fault, not the temp's; the journal is kept for a later recovery.</exception>
+    private static (List<JournaledFile> Damaged, bool AnyApplied) CheckContent(TransactionRoot root, List<JournaledFile> operations, AtomicFileOptions options)
+    {
+        var damaged = new List<JournaledFile>();
+        var anyApplied = false;
+        foreach (var file in operations)
+        {
+            if (file.TempName is not { } tempName)
+            {
+                continue;
+            }
+
+            var state = ProvableTemp.Check(file.Directory, tempName, out _);
+            anyApplied |= state == ProvableTemp.State.Absent;
+            if (state != ProvableTemp.State.Ours || file.ContentHash is not { } expected || (options.Mutation & CommitMutation.RecoverySkipsContentCheck) != 0)
+            {
+                continue;
+            }
+
+            string actual;
+            try
+            {
+                using var handle = FileSystemPlatform.Current.OpenToRead(file.Directory, tempName);
+                actual = ContentHash.Of(handle);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                // A temp created with a write-only target's mode: unreadable, so unchecked, as a version 1 journal's.
+                if (options.Logger is { } logger)
+                {
+                    Log.RecoveryContentUnchecked(logger, e, root.JournalPath, file.Directory.Join(file.FileName), file.Directory.Join(tempName));
+                }
+
+                continue;
+            }
+
+            if (!string.Equals(actual, expected, StringComparison.Ordinal))
+            {
+                damaged.Add(file);
+            }
+        }
+
+        return (damaged, anyApplied);
+    }
+
+    private static void LogDamaged(ILogger? logger, TransactionRoot root, List<JournaledFile> damaged, Action<ILogger, string, string, string> log)
+    {
+        if (logger is null)
+        {
+            return;
+        }
+
+        foreach (var file in damaged)
+        {
+            log(logger, root.JournalPath, file.Directory.Join(file.FileName), file.Directory.Join(file.TempName!));
+        }
     }
 
     private static string Start(string directory, AtomicFileOptions options) =>
@@ -238,7 +334,9 @@ internal static class TransactionRecovery
     private static List<JournaledFile>? Resolve(TransactionRoot root, ParsedJournal journal)
     {
         var operations = new List<JournaledFile>(journal.Operations.Count);
-        foreach (var operation in journal.Operations)
+
+        // Replaces first, then deletes, as the commit applies them: whether a temp is gone then tells whether anything was applied.
+        foreach (var operation in journal.Operations.Where(o => !o.IsDelete).Concat(journal.Operations.Where(o => o.IsDelete)))
         {
             var tempName = operation.Temp is { } temp ? TempNameBeside(operation.Target, temp) : null;
             if ((operation.Temp is not null && tempName is null) || root.OpenFromJournal(operation.Target) is not var (directory, fileName))
@@ -247,7 +345,7 @@ internal static class TransactionRecovery
                 return null;
             }
 
-            operations.Add(new JournaledFile(directory, fileName, tempName));
+            operations.Add(new JournaledFile(directory, fileName, tempName, operation.ContentHash));
         }
 
         return operations;
@@ -259,7 +357,11 @@ internal static class TransactionRecovery
     /// journal that fails forever. A failure of the disk itself (EIO, ENOSPC, a read-only filesystem) is thrown, and
     /// the journal kept for a later recovery.
     /// </summary>
-    private static void Redo(TransactionRoot root, List<JournaledFile> operations, AtomicFileOptions options)
+    /// <param name="root">The transaction root.</param>
+    /// <param name="operations">The journal's operations, replaces first, as the commit applied them.</param>
+    /// <param name="damaged">Replaces whose staged content no longer matches its hash: never published, their temps removed.</param>
+    /// <param name="options">Durability, logger, mutations.</param>
+    private static void Redo(TransactionRoot root, List<JournaledFile> operations, List<JournaledFile> damaged, AtomicFileOptions options)
     {
         var platform = FileSystemPlatform.Current;
         var logger = options.Logger;
@@ -268,7 +370,7 @@ internal static class TransactionRecovery
         {
             foreach (var file in operations)
             {
-                var (directory, fileName, tempName) = file;
+                var (directory, fileName, tempName, _) = file;
                 var target = directory.Join(fileName);
                 var isDirectory = platform.Inspect(directory, fileName) is { Kind: FileKind.Directory };
                 if (tempName is null)
@@ -297,6 +399,9 @@ internal static class TransactionRecovery
                                 Log.RecoveryTempNotOurs(logger, root.JournalPath, directory.Join(tempName), target, notOurs!);
                             }
 
+                            continue;
+                        case ProvableTemp.State.Ours when damaged.Contains(file):
+                            TryApply(logger, root, "remove the damaged staged temp", directory.Join(tempName), () => platform.DeleteFile(directory, tempName));
                             continue;
                         default:
                             if (isDirectory)
@@ -378,11 +483,11 @@ internal static class TransactionRecovery
     private static void RollBack(TransactionRoot root, ParsedJournal journal, ILogger? logger)
     {
         var platform = FileSystemPlatform.Current;
-        foreach (var operation in journal.Operations)
+        foreach (var temp in journal.Temps.Distinct(TransactionRoot.PathComparer))
         {
             // Only what is provably one of our temps inside the root: a damaged journal must not delete user files.
             // One that cannot be removed is left to the orphan sweep rather than keeping the journal forever.
-            if (operation.Temp is not { } temp || root.OpenFromJournal(temp) is not var (directory, tempName))
+            if (root.OpenFromJournal(temp) is not var (directory, tempName))
             {
                 continue;
             }
@@ -406,6 +511,9 @@ internal static class TransactionRecovery
             ? Path.GetFileName(temp)
             : null;
 
-    /// <summary>A journaled operation, opened: its directory inside the root, the target's name there, and the staged temp's for a replace.</summary>
-    private sealed record JournaledFile(DirectoryHandle Directory, string FileName, string? TempName);
+    /// <summary>
+    /// A journaled operation, opened: its directory inside the root, the target's name there, and for a replace the
+    /// staged temp's name and its content hash (none in a version 1 journal).
+    /// </summary>
+    private sealed record JournaledFile(DirectoryHandle Directory, string FileName, string? TempName, string? ContentHash);
 }

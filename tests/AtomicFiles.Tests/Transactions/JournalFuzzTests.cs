@@ -31,16 +31,17 @@ public sealed class JournalFuzzTests : IDisposable
     ];
 
     private static readonly Gen<string> s_line = Gen.Frequency(
-        (5, Gen.Select(Gen.OneOf(s_temps), Gen.OneOf(s_targets), (temp, target) => $"replace {temp} {target}\n")),
+        (5, Gen.Select(Gen.OneOf(s_temps), Gen.OneOf(s_targets), Gen.OneOf("replace", "stage"), (temp, target, verb) => $"{verb} {temp} {target}\n")),
+        (3, Gen.Select(Gen.OneOf(s_temps), Gen.OneOf(s_targets), (temp, target) => $"replace {temp} {target} {new string('A', 32)}\n")),
         (3, Gen.OneOf(s_targets).Select(target => $"delete {target}\n")),
         (1, Gen.OneOf("commit 00\n", "replace a.txt\n", "delete\n", "bogus line\n", "delete a.txt b.txt\n", "\n", "replace  a.txt\n")));
 
     /// <summary>A journal built from plausible and hostile lines, sealed validly most of the time, then maybe damaged.</summary>
     private static readonly Gen<byte[]> s_journal = Gen.Select(
-        s_line.Array[0, 8], Gen.Int[0, 2], Gen.Int[0, 4], Gen.Int[0, int.MaxValue],
-        (lines, sealing, mutation, at) =>
+        s_line.Array[0, 8], Gen.Int[0, 2], Gen.Int[0, 4], Gen.Int[0, int.MaxValue], Gen.Bool,
+        (lines, sealing, mutation, at, version1) =>
         {
-            var body = Encoding.UTF8.GetString(JournalFormat.Header) + string.Concat(lines);
+            var body = Encoding.UTF8.GetString(version1 ? JournalFormat.HeaderV1 : JournalFormat.Header) + string.Concat(lines);
             var text = sealing switch
             {
                 0 => body,

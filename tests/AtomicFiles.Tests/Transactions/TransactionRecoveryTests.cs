@@ -63,7 +63,7 @@ public sealed class TransactionRecoveryTests : IDisposable
     {
         var journal = File.ReadAllBytes(JournalBytesPath);
         var text = Encoding.UTF8.GetString(journal);
-        var lastReplaceEnds = text.IndexOf('\n', text.LastIndexOf("replace ", StringComparison.Ordinal)) + 1;
+        var lastStageEnds = text.IndexOf('\n', text.LastIndexOf("stage ", StringComparison.Ordinal)) + 1;
 
         for (var length = 0; length < journal.Length; length++)
         {
@@ -74,7 +74,7 @@ public sealed class TransactionRecoveryTests : IDisposable
             TransactionFileSet.Classify(copy).Should().Be("old", "a journal cut at byte {0} is rolled back", length);
             var leftovers = TransactionFileSet.Leftovers(copy);
             leftovers.Should().NotContain(TransactionRoot.JournalFileName);
-            if (length >= lastReplaceEnds)
+            if (length >= lastStageEnds)
             {
                 leftovers.Should().BeEmpty("the journal cut at byte {0} still names every staged temp", length);
             }
@@ -138,7 +138,7 @@ public sealed class TransactionRecoveryTests : IDisposable
         File.WriteAllText(outside, "outside");
         File.WriteAllText(Path.Join(copy, ".outside.txt.abcdefghij.tmp"), "not ours to move");
         Directory.CreateSymbolicLink(Path.Join(copy, "escape"), _dir.Path);
-        var body = Encoding.UTF8.GetString(JournalFormat.Header) + forgedLine;
+        var body = Encoding.UTF8.GetString(JournalFormat.HeaderV1) + forgedLine;
         File.WriteAllText(Path.Join(copy, TransactionRoot.JournalFileName), $"{body}commit {Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(body)))}\n");
 
         TransactionRecovery.Recover(copy, AtomicFileOptions.Default)!.Completed.Should().BeFalse("a journal naming paths this library never writes was forged");
