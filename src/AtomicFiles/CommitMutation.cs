@@ -36,4 +36,7 @@ internal enum CommitMutation
 
     /// <summary>Recovery redoes a committed journal without checking its staged temps against their content hashes.</summary>
     RecoverySkipsContentCheck = 1 << 14,
+
+    /// <summary>Transaction recovery removes only the temps its journal names, and sweeps no directory of the root's tree.</summary>
+    RecoverySweepsOnlyJournaledTemps = 1 << 15,
 }

@@ -18,6 +18,15 @@ namespace AtomicFiles.Transactions;
 /// </remarks>
 internal static class TransactionRecovery
 {
+    // Every directory below the root, hidden ones included; a symbolic link to a directory is not entered.
+    private static readonly EnumerationOptions s_tree = new()
+    {
+        AttributesToSkip = FileAttributes.ReparsePoint,
+        IgnoreInaccessible = true,
+        RecurseSubdirectories = true,
+        MatchType = MatchType.Simple,
+    };
+
     /// <summary>
     /// Recovers the transaction journal of <paramref name="rootDirectory"/>, if there is one, under the root's lock.
     /// Creates nothing where there is no journal, or an untrusted one.
@@ -184,6 +193,7 @@ internal static class TransactionRecovery
 
         IReadOnlyList<string> unpublished = [];
         List<JournaledFile> damaged = [];
+        var swept = new List<string>();
         if (operations is not null && CheckContent(root, operations, options) is { Damaged.Count: > 0 } check)
         {
             if (!check.AnyApplied)
@@ -205,11 +215,11 @@ internal static class TransactionRecovery
         var completed = operations is not null;
         if (operations is not null)
         {
-            Redo(root, operations, damaged, options);
+            Redo(root, operations, damaged, options, swept);
         }
         else
         {
-            RollBack(root, journal, options.Logger);
+            RollBack(root, journal, options, swept);
         }
 
         if (options.Logger is { } logger)
@@ -222,7 +232,7 @@ internal static class TransactionRecovery
             Log.TransactionRecovered(logger, root.JournalPath, completed);
         }
 
-        return new TransactionRecoveryResult(root.JournalPath, completed) { UnpublishedFiles = unpublished };
+        return new TransactionRecoveryResult(root.JournalPath, completed) { UnpublishedFiles = unpublished, RemovedTempFiles = swept };
     }
 
     /// <summary>
@@ -361,7 +371,8 @@ internal static class TransactionRecovery
     /// <param name="operations">The journal's operations, replaces first, as the commit applied them.</param>
     /// <param name="damaged">Replaces whose staged content no longer matches its hash: never published, their temps removed.</param>
     /// <param name="options">Durability, logger, mutations.</param>
-    private static void Redo(TransactionRoot root, List<JournaledFile> operations, List<JournaledFile> damaged, AtomicFileOptions options)
+    /// <param name="swept">Receives the orphaned temps removed from the root's tree.</param>
+    private static void Redo(TransactionRoot root, List<JournaledFile> operations, List<JournaledFile> damaged, AtomicFileOptions options, List<string> swept)
     {
         var platform = FileSystemPlatform.Current;
         var logger = options.Logger;
@@ -432,6 +443,7 @@ internal static class TransactionRecovery
                 }
             }
 
+            swept.AddRange(SweepTree(root, options));
             platform.DeleteFile(root.JournalPath);
             if (flushDirectories)
             {
@@ -480,8 +492,9 @@ internal static class TransactionRecovery
         _ => false,
     };
 
-    private static void RollBack(TransactionRoot root, ParsedJournal journal, ILogger? logger)
+    private static void RollBack(TransactionRoot root, ParsedJournal journal, AtomicFileOptions options, List<string> swept)
     {
+        var logger = options.Logger;
         var platform = FileSystemPlatform.Current;
         foreach (var temp in journal.Temps.Distinct(TransactionRoot.PathComparer))
         {
@@ -501,8 +514,44 @@ internal static class TransactionRecovery
             }
         }
 
+        swept.AddRange(SweepTree(root, options));
+
         // Not flushed: if a power cut brings the journal back, it is rolled back again, and its temps are already gone.
         platform.DeleteFile(root.JournalPath);
+    }
+
+    /// <summary>
+    /// Removes the orphaned temps anywhere under the root, by the orphan sweep's rules (our temp pattern, no live
+    /// writer's lock, not named by a journal that still guards it). A crash between the staged temps' flush and the
+    /// journal's leaves a journal that is empty, zero-filled or torn, which cannot name them; a journal that exists
+    /// at all is the sign that a transaction may have staged anywhere under the root. Done before the journal is
+    /// removed, so a crash during the sweep leaves the sign for the next recovery. Symbolic links are not followed.
+    /// </summary>
+    private static List<string> SweepTree(TransactionRoot root, AtomicFileOptions options)
+    {
+        var removed = new List<string>();
+        if ((options.Mutation & CommitMutation.RecoverySweepsOnlyJournaledTemps) != 0)
+        {
+            return removed;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(root.FullPath, "*", s_tree).Prepend(root.FullPath))
+        {
+            try
+            {
+                removed.AddRange(OrphanSweeper.Sweep(directory, remove: true, options).Orphaned);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A directory that vanished or cannot be listed: its temps wait for the next sweep, the journal does not.
+                if (options.Logger is { } logger)
+                {
+                    Log.TempCleanupFailed(logger, e, directory);
+                }
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>The temp's name, if the journal's temp is one of ours in the same directory as its target.</summary>

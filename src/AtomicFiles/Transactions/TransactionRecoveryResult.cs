@@ -16,4 +16,7 @@ internal sealed record TransactionRecoveryResult(string JournalPath, bool Comple
     /// longer matched its hash after part of the transaction had been applied (see <see cref="RecoveryReport.UnpublishedFiles"/>).
     /// </summary>
     internal IReadOnlyList<string> UnpublishedFiles { get; init; } = [];
+
+    /// <summary>Full paths of the orphaned temps removed from the root's tree (see <see cref="RecoveryReport.RemovedTempFiles"/>).</summary>
+    internal IReadOnlyList<string> RemovedTempFiles { get; init; } = [];
 }
