@@ -39,4 +39,7 @@ internal enum CommitMutation
 
     /// <summary>Transaction recovery removes only the temps its journal names, and sweeps no directory of the root's tree.</summary>
     RecoverySweepsOnlyJournaledTemps = 1 << 15,
+
+    /// <summary>Recovery of a committed journal removes the journal, durably, before it redoes the renames.</summary>
+    RecoveryRemovesJournalFirst = 1 << 16,
 }

@@ -379,6 +379,12 @@ internal static class TransactionRecovery
         var touched = new List<DirectoryHandle>();
         try
         {
+            if ((options.Mutation & CommitMutation.RecoveryRemovesJournalFirst) != 0)
+            {
+                platform.DeleteFile(root.JournalPath);
+                platform.FlushDirectory(root.FullPath);
+            }
+
             foreach (var file in operations)
             {
                 var (directory, fileName, tempName, _) = file;
