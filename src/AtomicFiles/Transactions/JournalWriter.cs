@@ -110,6 +110,36 @@ internal sealed class JournalWriter : IDisposable
         _hash.Dispose();
     }
 
+    /// <summary>
+    /// Empties a sealed journal recovery decided to roll back, durably if <paramref name="flush"/>, before any of its
+    /// temps is removed: an empty journal says "roll back, and sweep the root's tree", so a crash among the removals
+    /// can no longer find a seal and take each removed temp for an applied rename.
+    /// </summary>
+    /// <exception cref="IOException">Opening, truncating or flushing failed; nothing was removed yet.</exception>
+    internal static void Empty(string path, bool flush)
+    {
+        using var handle = OperatingSystem.IsWindows()
+            ? File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.Read)
+            : OpenNoFollow(path);
+        RandomAccess.SetLength(handle, 0);
+        if (flush)
+        {
+            FileSystemPlatform.Current.FlushFile(handle, path);
+        }
+    }
+
+    private static SafeFileHandle OpenNoFollow(string path)
+    {
+        int fd;
+        do
+        {
+            fd = Sys.Open(path, OpenFlags.O_WRONLY | OpenFlags.O_NOFOLLOW | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC, 0);
+        }
+        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
+
+        return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : throw UnixErrors.ToException(UnixErrors.LastErrno, "Opening the transaction journal", path);
+    }
+
     private static SafeFileHandle CreateOwnerOnly(string path)
     {
         const uint OwnerReadWrite = 0x180; // 0600

@@ -198,10 +198,11 @@ internal static class TransactionRecovery
         {
             if (!check.AnyApplied)
             {
-                // Nothing is published yet: rolling back keeps the transaction all-or-nothing, all old.
-                LogDamaged(options.Logger, root, check.Damaged, Log.RecoveryRolledBackDamaged);
+                // Nothing is published yet: rolling back keeps the transaction all-or-nothing, all old. The seal goes first.
                 operations.ForEach(o => o.Directory.Dispose());
                 operations = null;
+                JournalWriter.Empty(root.JournalPath, options.Durability != Durability.None);
+                LogDamaged(options.Logger, root, check.Damaged, Log.RecoveryRolledBackDamaged);
             }
             else
             {

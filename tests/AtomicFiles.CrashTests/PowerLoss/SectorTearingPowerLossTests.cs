@@ -8,6 +8,9 @@ namespace AtomicFiles.CrashTests.PowerLoss;
 /// <summary>
 /// In-flight writes torn at 512-byte sectors rather than 4 KiB blocks — a drive promises only one physical sector
 /// atomically — on the Replace and Transaction scenarios, on ext4 and xfs (whose journals checksum their commits).
+/// Not the library's to promise: that the filesystem mounts. ext4 refuses to mount ("Bad message", a metadata
+/// checksum) a state whose torn sectors split one of its own metadata blocks written before a flush; such states are
+/// printed and counted, not failed.
 /// </summary>
 [Collection(PowerLossGroup.Name)]
 public sealed class SectorTearingPowerLossTests(PowerLossFixture fixture, ITestOutputHelper output)
@@ -24,7 +27,7 @@ public sealed class SectorTearingPowerLossTests(PowerLossFixture fixture, ITestO
         ResultPrinter.Print(output, result);
 
         result.States.Should().BeGreaterThanOrEqualTo(States);
-        result.Violations.Should().BeEmpty();
+        result.Violations.Where(v => v.Invariant != Invariant.Mounts).Should().BeEmpty();
     }
 
     [RequiresFact(PowerLossRequirements.All)]
@@ -34,6 +37,6 @@ public sealed class SectorTearingPowerLossTests(PowerLossFixture fixture, ITestO
         var result = fixture.Simulator.Run(FileSystemKind.Ext4NoAutoDaAlloc, [new NaiveReplaceScenario("")], 150, seed: 8, tearBytes: 512);
         ResultPrinter.Print(output, result);
 
-        result.Violations.Should().Contain(v => v.Invariant == Invariant.OldOrNew);
+        result.Violations.Should().Contain(v => v.Invariant == Invariant.OldOrNew || v.Invariant == Invariant.Durable);
     }
 }

@@ -72,7 +72,7 @@ public sealed partial class PowerLossSimulator
                     uncommitted += journal == JournalKind.Uncommitted ? 1 : 0;
                     nestedEntries += recoveryLog.Entries.Count;
                     nestedFlushes += recoveryLog.Entries.Count(e => e.IsFlush);
-                    var states = CrashStateEnumerator.Enumerate(recoveryLog, Math.Min(nestedStatesPerOuter, targetNestedStates - nested), seed);
+                    var states = Spread(CrashStateEnumerator.Enumerate(recoveryLog, 20 * nestedStatesPerOuter, seed), Math.Min(nestedStatesPerOuter, targetNestedStates - nested));
                     var recoveryCheckpoints = new Checkpoints(outerImage, recoveryLog, recoveryBytes, outerDir);
                     var queue = new ConcurrentQueue<CrashState>(states);
                     var workers = Enumerable.Range(0, Workers).Select(worker => Task.Factory.StartNew(() =>
@@ -105,6 +105,13 @@ public sealed partial class PowerLossSimulator
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>
+    /// <paramref name="count"/> states spread evenly over <paramref name="states"/>: the enumerator lists the prefixes
+    /// first, in log order, so its first few would all be cuts early in the recovery (while mounting).
+    /// </summary>
+    private static List<CrashState> Spread(IReadOnlyList<CrashState> states, int count) =>
+        states.Count <= count ? [.. states] : [.. Enumerable.Range(0, count).Select(i => states[(int)((long)i * states.Count / count)])];
 
     private enum JournalKind
     {

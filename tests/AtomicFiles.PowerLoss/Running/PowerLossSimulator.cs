@@ -45,7 +45,11 @@ public sealed partial class PowerLossSimulator(ScratchVolume scratch, WorkloadLa
             recordTime.Stop();
 
             var checkTime = Stopwatch.StartNew();
-            var states = CrashStateEnumerator.Enumerate(log, targetStates, seed, tearBytes);
+            // Torn at sectors, a log has eight times the pieces: the prefixes alone, listed first, would use up the target
+            // early in the log. So a larger enumeration, spread evenly.
+            var states = tearBytes == WritePiece.Size
+                ? CrashStateEnumerator.Enumerate(log, targetStates, seed)
+                : Spread(CrashStateEnumerator.Enumerate(log, 10 * targetStates, seed, tearBytes), targetStates);
             var violations = Check(fs, scenarios, baseImage, log, logBytes, states, markers, dir);
             return new PowerLossResult(fs, scenarios.Select(s => s.Name).ToList(), log.Entries.Count,
                 log.Entries.Count(e => e.IsFlush), states.Count, violations, recordTime.Elapsed, checkTime.Elapsed);
