@@ -12,10 +12,10 @@ namespace AtomicFiles.CrashTests.PowerLoss;
 [Collection(PowerLossGroup.Name)]
 public sealed class FileOnlyPowerLossTests(PowerLossFixture fixture, ITestOutputHelper output)
 {
-    private const int States = 300;
+    private const int States = 200;
 
     public static TheoryData<string> FileSystems =>
-        new(FileSystemKind.Ext4NoAutoDaAlloc.Name, FileSystemKind.Xfs.Name, FileSystemKind.Btrfs.Name);
+        new(FileSystemKind.Ext4NoAutoDaAlloc.Name, FileSystemKind.Btrfs.Name);
 
     [RequiresTheory(PowerLossRequirements.All)]
     [MemberData(nameof(FileSystems))]

@@ -15,7 +15,7 @@ namespace AtomicFiles.CrashTests.PowerLoss;
 [Collection(PowerLossGroup.Name)]
 public sealed class SectorTearingPowerLossTests(PowerLossFixture fixture, ITestOutputHelper output)
 {
-    private const int States = 300;
+    private const int States = 200;
 
     public static TheoryData<string> FileSystems => new(FileSystemKind.Ext4.Name, FileSystemKind.Xfs.Name);
 
@@ -34,7 +34,7 @@ public sealed class SectorTearingPowerLossTests(PowerLossFixture fixture, ITestO
     public void NaiveTempRename_WritesTornAt512Bytes_Caught()
     {
         // The control: the finer enumeration still finds what the naive writer leaves.
-        var result = fixture.Simulator.Run(FileSystemKind.Ext4NoAutoDaAlloc, [new NaiveReplaceScenario("")], 150, seed: 8, tearBytes: 512);
+        var result = fixture.Simulator.Run(FileSystemKind.Ext4NoAutoDaAlloc, [new NaiveReplaceScenario("")], 100, seed: 8, tearBytes: 512);
         ResultPrinter.Print(output, result);
 
         result.Violations.Should().Contain(v => v.Invariant == Invariant.OldOrNew || v.Invariant == Invariant.Durable);

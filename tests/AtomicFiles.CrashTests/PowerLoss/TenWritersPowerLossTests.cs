@@ -9,7 +9,7 @@ namespace AtomicFiles.CrashTests.PowerLoss;
 [Collection(PowerLossGroup.Name)]
 public sealed class TenWritersPowerLossTests(PowerLossFixture fixture, ITestOutputHelper output)
 {
-    private const int States = 300;
+    private const int States = 200;
 
     [RequiresFact(PowerLossRequirements.All)]
     public void TenWriters_PowerCutAnywhere_EveryProcessesPromisesHold()
@@ -25,7 +25,7 @@ public sealed class TenWritersPowerLossTests(PowerLossFixture fixture, ITestOutp
     public void TenWriters_SkipFileFlush_Caught()
     {
         // The control: the same ten writers without the file flush tear files on ext4 noauto_da_alloc.
-        var result = fixture.Simulator.Run(FileSystemKind.Ext4NoAutoDaAlloc, [new TenWritersScenario(nameof(CommitMutation.SkipFileFlush))], 150, seed: 11);
+        var result = fixture.Simulator.Run(FileSystemKind.Ext4NoAutoDaAlloc, [new TenWritersScenario(nameof(CommitMutation.SkipFileFlush))], 100, seed: 11);
         ResultPrinter.Print(output, result);
 
         result.Violations.Should().NotBeEmpty();
