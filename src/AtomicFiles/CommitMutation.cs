@@ -42,4 +42,7 @@ internal enum CommitMutation
 
     /// <summary>Recovery of a committed journal removes the journal, durably, before it redoes the renames.</summary>
     RecoveryRemovesJournalFirst = 1 << 16,
+
+    /// <summary>Recovery rolling back a sealed journal (a staged temp was torn) removes the temps with the seal still in place.</summary>
+    RecoveryRollsBackUnderSeal = 1 << 17,
 }

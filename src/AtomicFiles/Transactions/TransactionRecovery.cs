@@ -201,7 +201,11 @@ internal static class TransactionRecovery
                 // Nothing is published yet: rolling back keeps the transaction all-or-nothing, all old. The seal goes first.
                 operations.ForEach(o => o.Directory.Dispose());
                 operations = null;
-                JournalWriter.Empty(root.JournalPath, options.Durability != Durability.None);
+                if ((options.Mutation & CommitMutation.RecoveryRollsBackUnderSeal) == 0)
+                {
+                    JournalWriter.Empty(root.JournalPath, options.Durability != Durability.None);
+                }
+
                 LogDamaged(options.Logger, root, check.Damaged, Log.RecoveryRolledBackDamaged);
             }
             else
@@ -517,6 +521,7 @@ internal static class TransactionRecovery
                 if (TempFileName.IsTempFileName(tempName) && ProvableTemp.Check(directory, tempName, out _) == ProvableTemp.State.Ours)
                 {
                     TryApply(logger, root, "remove the staged temp", directory.Join(tempName), () => platform.DeleteFile(directory, tempName));
+                    options.TransactionStepHook?.Invoke($"recovery remove {temp}");
                 }
             }
         }

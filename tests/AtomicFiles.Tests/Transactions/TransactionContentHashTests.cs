@@ -132,6 +132,32 @@ public sealed class TransactionContentHashTests : IDisposable
         File.ReadAllText(Path.Join(copy, "sub", "b.txt")).Should().NotBe("new b").And.NotBe("old b");
     }
 
+    [RequiresTheory(Requirement.Linux)]
+    [InlineData(false, "old")]
+    [InlineData(true, "mixed")]
+    public void Recover_CrashWhileRollingBackATornTransaction_IsRolledBackByTheNextRecovery(bool underSealMutant, string expected)
+    {
+        var mutation = underSealMutant ? CommitMutation.RecoveryRollsBackUnderSeal : CommitMutation.None;
+        // The rollback removes the staged temps one by one. Cut after the first, a journal still sealed would make the
+        // next recovery take that removed temp for an applied rename and complete the rest: so the seal goes first.
+        var copy = Copy("cut-rollback");
+        TearTemp(copy, Path.Join("sub", "b.txt"), Tear.Truncated);
+        var cut = () => AtomicFile.Recover(copy, new AtomicFileOptions
+        {
+            Mutation = mutation,
+            TransactionStepHook = step => throw new SimulatedCrashException(step),
+        });
+        cut.Should().Throw<SimulatedCrashException>().Which.Message.Should().StartWith("recovery remove");
+
+        AtomicFile.Recover(copy);
+
+        TransactionFileSet.Classify(copy).Should().StartWith(expected);
+        if (mutation == CommitMutation.None)
+        {
+            TransactionFileSet.Leftovers(copy).Should().BeEmpty();
+        }
+    }
+
     [RequiresFact(Requirement.Linux)]
     public void BeginTransaction_TornTempAfterAnotherWasApplied_ThrowsNamingTheFileThenWorks()
     {
@@ -212,6 +238,8 @@ public sealed class TransactionContentHashTests : IDisposable
                 break;
         }
     }
+
+    private sealed class SimulatedCrashException(string step) : Exception(step);
 
     /// <summary>The disk as a crash during the commit's renames leaves it: this one done, the others not.</summary>
     private static void ApplyOneRename(string root, string target) =>
