@@ -9,7 +9,9 @@ public static partial class AtomicFile
     /// Cleans up after writers that died — a crash, a kill -9, a power cut — in <paramref name="directory"/>: finishes
     /// or rolls back an interrupted transaction rooted there or above, then removes the temp files dead writers left. Only files named like the library's temps (<c>.{name}.{10 random characters}.tmp</c>)
     /// are looked at, and a temp whose writer is still alive (it holds a lock on it for its whole life) is never removed,
-    /// so this is safe to run at any time, also while other processes write. Subdirectories are not visited.
+    /// so this is safe to run at any time, also while other processes write. Subdirectories are not visited, except
+    /// below the root of an interrupted transaction: there every directory is swept, since a crash can leave that
+    /// transaction's temps where its damaged journal no longer names them.
     /// </summary>
     /// <param name="directory">The directory to recover.</param>
     /// <param name="options">
@@ -81,6 +83,7 @@ public static partial class AtomicFile
         var completedTransactions = transactions.Where(t => t.Completed).Select(t => t.JournalPath).ToList();
         var rolledBackTransactions = transactions.Where(t => !t.Completed && t.UntrustedBecause is null).Select(t => t.JournalPath).ToList();
         var untrustedJournals = transactions.Where(t => t.UntrustedBecause is not null).Select(t => t.JournalPath).ToList();
+        var unpublishedFiles = transactions.SelectMany(t => t.UnpublishedFiles).ToList();
 
         // Step 2: remove the temps of writers that died (including those a rolled-back transaction staged). A '..'
         // is resolved by the kernel after any link before it, which the lexical full path does not do.
@@ -88,7 +91,8 @@ public static partial class AtomicFile
         var sweepPath = HasParentSegment(directory) ? PhysicalPath.OfDirectory(directory) : fullPath;
         var sweep = OrphanSweeper.Sweep(sweepPath, remove: true, options);
 
-        return new RecoveryReport(sweepPath, sweep.Orphaned, completedTransactions, rolledBackTransactions, untrustedJournals);
+        var removedTempFiles = transactions.SelectMany(t => t.RemovedTempFiles).Concat(sweep.Orphaned).Distinct(StringComparer.Ordinal).ToList();
+        return new RecoveryReport(sweepPath, removedTempFiles, completedTransactions, rolledBackTransactions, untrustedJournals, unpublishedFiles);
     }
 
     private static bool HasParentSegment(string path) =>

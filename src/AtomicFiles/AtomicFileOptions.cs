@@ -116,7 +116,8 @@ public sealed class AtomicFileOptions
 
     /// <summary>
     /// Test-only: called with the name of each step of a transaction's commit right after it is done (each stage,
-    /// fsync, journal write, rename, delete, directory flush), so fault tests can fail or kill the process there.
+    /// fsync, journal write, rename, delete, directory flush), and of each temp a recovery's rollback removes, so fault
+    /// tests can fail or kill the process there.
     /// </summary>
     internal Action<string>? TransactionStepHook { get; init; }
 }

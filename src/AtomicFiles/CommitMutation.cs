@@ -34,6 +34,18 @@ internal enum CommitMutation
     /// <summary>Recovery and the orphan sweep look for journals above the directory by its spelled path, not its physical one.</summary>
     RecoveryWalksLexically = 1 << 13,
 
+    /// <summary>Recovery redoes a committed journal without checking its staged temps against their content hashes.</summary>
+    RecoverySkipsContentCheck = 1 << 14,
+
+    /// <summary>Transaction recovery removes only the temps its journal names, and sweeps no directory of the root's tree.</summary>
+    RecoverySweepsOnlyJournaledTemps = 1 << 15,
+
+    /// <summary>Recovery of a committed journal removes the journal, durably, before it redoes the renames.</summary>
+    RecoveryRemovesJournalFirst = 1 << 16,
+
+    /// <summary>Recovery rolling back a sealed journal (a staged temp was torn) removes the temps with the seal still in place.</summary>
+    RecoveryRollsBackUnderSeal = 1 << 17,
+
     /// <summary>A transaction operation that supersedes an earlier staging of the same path leaves that staging's temp on disk.</summary>
-    SupersedeKeepsTemp = 1 << 14,
+    SupersedeKeepsTemp = 1 << 18,
 }

@@ -8,8 +8,10 @@ public sealed class RecoveryReport
         IReadOnlyList<string> removedTempFiles,
         IReadOnlyList<string> completedTransactions,
         IReadOnlyList<string> rolledBackTransactions,
-        IReadOnlyList<string> untrustedJournals)
+        IReadOnlyList<string> untrustedJournals,
+        IReadOnlyList<string> unpublishedFiles)
     {
+        UnpublishedFiles = unpublishedFiles;
         UntrustedJournals = untrustedJournals;
         Directory = directory;
         RemovedTempFiles = removedTempFiles;
@@ -37,12 +39,22 @@ public sealed class RecoveryReport
     /// </summary>
     public IReadOnlyList<string> UntrustedJournals { get; }
 
+    /// <summary>
+    /// Full paths of files that a completed transaction could not publish: a power cut damaged their staged content
+    /// (possible with <see cref="Durability.None"/>, or a disk that loses acknowledged writes) after the transaction
+    /// had already applied some of its other files. Each was left with its old content, while the transaction's other
+    /// files are new, and is logged as an error. A damaged file is never published; when nothing had been applied yet,
+    /// the whole transaction is rolled back instead and listed in <see cref="RolledBackTransactions"/>.
+    /// </summary>
+    public IReadOnlyList<string> UnpublishedFiles { get; }
+
     /// <summary>Whether there was nothing to recover and nothing was left alone (no <see cref="UntrustedJournals"/>).</summary>
-    public bool IsClean => RemovedTempFiles.Count == 0 && CompletedTransactions.Count == 0 && RolledBackTransactions.Count == 0 && UntrustedJournals.Count == 0;
+    public bool IsClean => RemovedTempFiles.Count == 0 && CompletedTransactions.Count == 0 && RolledBackTransactions.Count == 0 && UntrustedJournals.Count == 0
+        && UnpublishedFiles.Count == 0;
 
     /// <summary>
     /// What was done, for a log or a console: "DIR: nothing to recover.", or the directory followed by one indented line
-    /// per completed or rolled-back transaction, removed temp file and untrusted journal.
+    /// per completed or rolled-back transaction, removed temp file, untrusted journal and unpublished file.
     /// </summary>
     public override string ToString()
     {
@@ -56,6 +68,7 @@ public sealed class RecoveryReport
         Append(text, "rolled back transaction", RolledBackTransactions);
         Append(text, "removed orphaned temp", RemovedTempFiles);
         Append(text, "left untrusted journal", UntrustedJournals);
+        Append(text, "left unpublished (its staged content was damaged)", UnpublishedFiles);
         return text.ToString();
     }
 

@@ -70,4 +70,16 @@ internal static partial class Log
     [LoggerMessage(EventId = 33, Level = LogLevel.Error,
         Message = "Completing the transaction of {JournalPath}: {TempPath} was not published over {Path}: {Because}, so it is not provably the temp this user staged")]
     internal static partial void RecoveryTempNotOurs(ILogger logger, string journalPath, string tempPath, string path, string because);
+
+    [LoggerMessage(EventId = 34, Level = LogLevel.Error,
+        Message = "The transaction of {JournalPath} had reached its commit point, but the staged content of {Path} ({TempPath}) no longer matches its hash: torn by a power cut. Nothing had been applied yet, so the whole transaction was rolled back and every file keeps its old content")]
+    internal static partial void RecoveryRolledBackDamaged(ILogger logger, string journalPath, string path, string tempPath);
+
+    [LoggerMessage(EventId = 35, Level = LogLevel.Error,
+        Message = "Completing the transaction of {JournalPath}: the staged content of {Path} ({TempPath}) no longer matches its hash: torn by a power cut after part of the transaction was applied. It was not published and was removed; {Path} keeps its old content while the transaction's other files are new")]
+    internal static partial void RecoveryContentDamaged(ILogger logger, string journalPath, string path, string tempPath);
+
+    [LoggerMessage(EventId = 36, Level = LogLevel.Warning,
+        Message = "Completing the transaction of {JournalPath}: the staged content of {Path} ({TempPath}) could not be read to check its hash, and is published unchecked")]
+    internal static partial void RecoveryContentUnchecked(ILogger logger, Exception exception, string journalPath, string path, string tempPath);
 }

@@ -106,6 +106,11 @@ internal abstract class FileSystemPlatform
     /// </summary>
     internal virtual SafeFileHandle? KeepReplacedFileOpen(DirectoryHandle directory, string name) => null;
 
+    /// <summary>Opens <paramref name="name"/> in <paramref name="directory"/> to read it, without following a link (Unix) or blocking on a FIFO.</summary>
+    /// <exception cref="IOException">Opening failed.</exception>
+    /// <exception cref="UnauthorizedAccessException">This process may not read it.</exception>
+    internal abstract SafeFileHandle OpenToRead(DirectoryHandle directory, string name);
+
     /// <summary>Makes the directory's entries (a rename, a delete) durable. A no-op where the OS does that itself.</summary>
     internal abstract void FlushDirectory(DirectoryHandle directory);
 

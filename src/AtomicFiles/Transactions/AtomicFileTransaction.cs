@@ -47,7 +47,6 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     private readonly List<(DirectoryHandle Directory, string FileName, string Relative)> _deletes = [];
     private readonly List<SafeFileHandle> _replacedFiles = [];
     private JournalWriter? _journal;
-    private bool _journalSuperseded;
     private State _state;
 
     private AtomicFileTransaction(TransactionRoot root, FileLock rootLock, AtomicFileOptions options)
@@ -172,16 +171,8 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     {
         ThrowIfNotOpen();
         var (directory, fileName, relative) = _root.ResolveDelete(path);
-        try
-        {
-            Journal()?.AppendDelete(relative);
-        }
-        catch
-        {
-            directory.Dispose();
-            throw;
-        }
 
+        // Journaled at the commit point, with the final operations: a delete creates no temp that recovery must know of.
         Supersede(relative);
         _deletes.Add((directory, fileName, relative));
         Step($"prepare delete {relative}");
@@ -304,21 +295,13 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         var relativeDirectory = Path.GetDirectoryName(relative)!;
 
         // Journaled before the temp exists: whenever a crash strikes, recovery knows every temp to remove.
-        string? journaledTemp = null;
-        var staged = StagedFile.Create(target, _options, temp =>
-        {
-            journaledTemp = Path.Join(relativeDirectory, Path.GetFileName(temp));
-            journal?.AppendReplace(journaledTemp, relative);
-        });
-        Stream stream = new StagedContentStream(staged);
-        if (buffered)
-        {
-            stream = new BufferedStream(stream, _options.BufferSize);
-        }
+        var staged = StagedFile.Create(target, _options, temp => journal?.AppendStage(Path.Join(relativeDirectory, Path.GetFileName(temp)), relative));
+        var content = new StagedContentStream(staged);
+        Stream stream = buffered ? new BufferedStream(content, _options.BufferSize) : content;
 
         // Only now that the new staging exists: if it had failed, the earlier one would still stand.
         Supersede(relative);
-        _replaces.Add(new StagedReplace(staged, stream, relative, journaledTemp!));
+        _replaces.Add(new StagedReplace(staged, stream, content, relative));
         Step($"stage {relative}");
         return stream;
     }
@@ -362,7 +345,6 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
 
             ThrowIfAnyTempVanished();
             cancellationToken.ThrowIfCancellationRequested();
-            RewriteJournalIfSuperseded();
             WriteCommitPoint();
             IsCommitted = true;
 
@@ -447,9 +429,21 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     /// <summary>Seals the journal and makes it durable: from here on, the transaction happens even if the process dies.</summary>
     private void WriteCommitPoint()
     {
-        if (_journal is not { } journal)
+        if (Journal() is not { } journal)
         {
             return;
+        }
+
+        // The final operations go in now, when every staged write is done and every superseded one dropped: the content
+        // hashes are known, and a sealed journal never names an operation a later one replaced.
+        foreach (var replace in _replaces)
+        {
+            journal.AppendReplace(Path.Join(Path.GetDirectoryName(replace.Relative)!, replace.File.TempName), replace.Relative, replace.Content.ContentHashHex);
+        }
+
+        foreach (var (_, _, relative) in _deletes)
+        {
+            journal.AppendDelete(relative);
         }
 
         journal.Seal();
@@ -673,9 +667,8 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
 
     /// <summary>
     /// Drops an earlier staged write or delete of <paramref name="relative"/>: the last operation on a path wins. The
-    /// earlier temp is removed now; its line stays in the journal until the commit rewrites the journal with the final
-    /// operations only (<see cref="RewriteJournalIfSuperseded"/>) — meanwhile it names a temp that no longer exists,
-    /// which recovery's rollback skips.
+    /// earlier temp is removed now; its stage line stays in the journal, naming a temp that no longer exists (recovery
+    /// skips it), and the operations written at the commit point are the final ones only.
     /// </summary>
     private void Supersede(string relative)
     {
@@ -694,7 +687,6 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
                 superseded.File.CloseForRecovery();
             }
 
-            _journalSuperseded = true;
             Step($"supersede {relative}");
         }
 
@@ -703,71 +695,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         {
             _deletes[delete].Directory.Dispose();
             _deletes.RemoveAt(delete);
-            _journalSuperseded = true;
             Step($"supersede {relative}");
-        }
-    }
-
-    /// <summary>
-    /// Before the seal, if an operation superseded another: replaces the journal by one naming only the final
-    /// operations. The new journal is written and flushed under a temp name, then renamed over the old one, so the
-    /// journal's path always holds a complete list of every temp that exists; a crash before the rename leaves the old
-    /// journal (naming more temps than exist, which rollback skips) and an orphaned temp that recovery sweeps.
-    /// </summary>
-    private void RewriteJournalIfSuperseded()
-    {
-        if (!_journalSuperseded || _journal is not { } old)
-        {
-            return;
-        }
-
-        var tempName = TempFileName.For(TransactionRoot.JournalFileName);
-        var fresh = JournalWriter.Create(Path.Join(_root.FullPath, tempName));
-        try
-        {
-            foreach (var replace in _replaces)
-            {
-                fresh.AppendReplace(replace.JournaledTemp, replace.Relative);
-            }
-
-            foreach (var (_, _, relative) in _deletes)
-            {
-                fresh.AppendDelete(relative);
-            }
-
-            if (_options.Durability != Durability.None)
-            {
-                fresh.FlushToDisk();
-            }
-
-            // Closed first: Windows renames over a file only if nobody holds it open without FILE_SHARE_DELETE.
-            old.Dispose();
-            _platform.Replace(_root.Directory, tempName, TransactionRoot.JournalFileName, _options);
-        }
-        catch
-        {
-            fresh.Dispose();
-            TryDelete(fresh.Path);
-            throw;
-        }
-
-        fresh.MovedTo(_root.JournalPath);
-        _journal = fresh;
-        Step("journal rewrite");
-    }
-
-    private void TryDelete(string path)
-    {
-        try
-        {
-            _platform.DeleteFile(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            if (_options.Logger is { } logger)
-            {
-                Log.TempCleanupFailed(logger, e, path);
-            }
         }
     }
 
@@ -811,7 +739,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
 
     /// <param name="File">The temp beside its target.</param>
     /// <param name="Stream">What the caller writes to: disposed at commit so buffered bytes reach the temp.</param>
+    /// <param name="Content">The stream under <paramref name="Stream"/> that writes the temp and hashes what it writes.</param>
     /// <param name="Relative">The target's path relative to the root, as the journal records it.</param>
-    /// <param name="JournaledTemp">The temp's path relative to the root, as the journal records it.</param>
-    private sealed record StagedReplace(StagedFile File, Stream Stream, string Relative, string JournaledTemp);
+    private sealed record StagedReplace(StagedFile File, Stream Stream, StagedContentStream Content, string Relative);
 }

@@ -6,4 +6,7 @@ namespace AtomicFiles.Transactions;
 internal sealed record JournalOperation(string Target, string? Temp)
 {
     internal bool IsDelete => Temp is null;
+
+    /// <summary>For a replace in a version 2 journal, the staged content's <see cref="Transactions.ContentHash"/>; <see langword="null"/> in version 1.</summary>
+    internal string? ContentHash { get; init; }
 }

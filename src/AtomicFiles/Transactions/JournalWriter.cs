@@ -29,10 +29,8 @@ internal sealed class JournalWriter : IDisposable
         _handle = handle;
     }
 
-    internal string Path { get; private set; }
+    internal string Path { get; }
 
-    /// <summary>Records that the file was renamed to <paramref name="path"/> (a rewritten journal put in place).</summary>
-    internal void MovedTo(string path) => Path = path;
 
     /// <summary>Creates the journal at <paramref name="path"/>; fails if anything is there (recovery removes any earlier journal first).</summary>
     /// <exception cref="IOException">Something exists at <paramref name="path"/>, or creating it failed.</exception>
@@ -46,16 +44,26 @@ internal sealed class JournalWriter : IDisposable
         return writer;
     }
 
+    /// <summary>Records a temp about to be created for <paramref name="target"/>, so that recovery can remove it whatever happens next.</summary>
     /// <exception cref="ArgumentException">A path has a name the journal cannot record (see <see cref="JournalFormat.ThrowIfUnrecordable"/>).</exception>
     /// <exception cref="IOException">The journal would grow past <see cref="JournalFormat.MaxLength"/>.</exception>
-    internal void AppendReplace(string temp, string target)
+    internal void AppendStage(string temp, string target)
     {
         JournalFormat.ThrowIfUnrecordable(target);
         JournalFormat.ThrowIfUnrecordable(temp);
-        AppendOperation(JournalFormat.ReplaceLine(temp, target));
+        AppendOperation(JournalFormat.StageLine(temp, target));
     }
 
-    /// <inheritdoc cref="AppendReplace"/>
+    /// <summary>Records, at the commit point, that <paramref name="temp"/> replaces <paramref name="target"/> and holds content of <paramref name="contentHash"/>.</summary>
+    /// <inheritdoc cref="AppendStage"/>
+    internal void AppendReplace(string temp, string target, string contentHash)
+    {
+        JournalFormat.ThrowIfUnrecordable(target);
+        JournalFormat.ThrowIfUnrecordable(temp);
+        AppendOperation(JournalFormat.ReplaceLine(temp, target, contentHash));
+    }
+
+    /// <inheritdoc cref="AppendStage"/>
     internal void AppendDelete(string target)
     {
         JournalFormat.ThrowIfUnrecordable(target);
@@ -101,6 +109,36 @@ internal sealed class JournalWriter : IDisposable
     {
         _handle.Dispose();
         _hash.Dispose();
+    }
+
+    /// <summary>
+    /// Empties a sealed journal recovery decided to roll back, durably if <paramref name="flush"/>, before any of its
+    /// temps is removed: an empty journal says "roll back, and sweep the root's tree", so a crash among the removals
+    /// can no longer find a seal and take each removed temp for an applied rename.
+    /// </summary>
+    /// <exception cref="IOException">Opening, truncating or flushing failed; nothing was removed yet.</exception>
+    internal static void Empty(string path, bool flush)
+    {
+        using var handle = OperatingSystem.IsWindows()
+            ? File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.Read)
+            : OpenNoFollow(path);
+        RandomAccess.SetLength(handle, 0);
+        if (flush)
+        {
+            FileSystemPlatform.Current.FlushFile(handle, path);
+        }
+    }
+
+    private static SafeFileHandle OpenNoFollow(string path)
+    {
+        int fd;
+        do
+        {
+            fd = Sys.Open(path, OpenFlags.O_WRONLY | OpenFlags.O_NOFOLLOW | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC, 0);
+        }
+        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
+
+        return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : throw UnixErrors.ToException(UnixErrors.LastErrno, "Opening the transaction journal", path);
     }
 
     private static SafeFileHandle CreateOwnerOnly(string path)

@@ -1,10 +1,12 @@
+using System.IO.Hashing;
 using AtomicFiles.Commit;
 
 namespace AtomicFiles.Transactions;
 
 /// <summary>
 /// Writes a transaction's staged file. Disposing it only ends the writing: the temp stays open and locked until the
-/// transaction commits or rolls back, so no sweep can mistake it for an orphan.
+/// transaction commits or rolls back, so no sweep can mistake it for an orphan. Hashes the content as it is written
+/// (<see cref="ContentHash"/>), for the journal: the commit never reads a staged file back.
 /// </summary>
 /// <remarks>
 /// A write that throws marks the staged file as failed (<see cref="StagedFile.WriteFailure"/>), a cancellation
@@ -13,10 +15,14 @@ namespace AtomicFiles.Transactions;
 internal sealed class StagedContentStream : Stream
 {
     private readonly StagedFile _staged;
+    private readonly XxHash128 _hash = new();
     private long _position;
     private bool _closed;
 
     internal StagedContentStream(StagedFile staged) => _staged = staged;
+
+    /// <summary>The <see cref="ContentHash"/> of everything written so far.</summary>
+    internal string ContentHashHex => ContentHash.ToHex(_hash);
 
     public override bool CanRead => false;
 
@@ -51,6 +57,7 @@ internal sealed class StagedContentStream : Stream
             throw;
         }
 
+        _hash.Append(buffer);
         _position += buffer.Length;
     }
 
@@ -73,6 +80,7 @@ internal sealed class StagedContentStream : Stream
             throw;
         }
 
+        _hash.Append(buffer.Span);
         _position += buffer.Length;
     }
 

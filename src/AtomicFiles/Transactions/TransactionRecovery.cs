@@ -18,6 +18,15 @@ namespace AtomicFiles.Transactions;
 /// </remarks>
 internal static class TransactionRecovery
 {
+    // Every directory below the root, hidden ones included; a symbolic link to a directory is not entered.
+    private static readonly EnumerationOptions s_tree = new()
+    {
+        AttributesToSkip = FileAttributes.ReparsePoint,
+        IgnoreInaccessible = true,
+        RecurseSubdirectories = true,
+        MatchType = MatchType.Simple,
+    };
+
     /// <summary>
     /// Recovers the transaction journal of <paramref name="rootDirectory"/>, if there is one, under the root's lock.
     /// Creates nothing where there is no journal, or an untrusted one.
@@ -111,9 +120,9 @@ internal static class TransactionRecovery
                 return true;
             }
 
-            foreach (var operation in JournalFormat.Parse(bytes).Operations)
+            foreach (var temp in JournalFormat.Parse(bytes).Temps)
             {
-                if (operation.Temp is { } temp && TransactionRoot.PathComparer.Equals(Path.Join(current, temp), physicalTemp))
+                if (TransactionRoot.PathComparer.Equals(Path.Join(current, temp), physicalTemp))
                 {
                     return true;
                 }
@@ -137,10 +146,24 @@ internal static class TransactionRecovery
     }
 
     /// <summary>Recovers <paramref name="root"/>'s journal; the caller holds the root's lock.</summary>
-    /// <exception cref="IOException">The root holds a journal this user could not have written; the message names it and says why.</exception>
+    /// <exception cref="IOException">
+    /// The root holds a journal this user could not have written; the message names it and says why. Or a committed
+    /// transaction was completed without a file whose staged content was damaged; the message names the file.
+    /// </exception>
     internal static TransactionRecoveryResult? RecoverLocked(TransactionRoot root, AtomicFileOptions options)
     {
         var result = RecoverLockedCore(root, options);
+        if (result is { UnpublishedFiles.Count: > 0 })
+        {
+            // Recovery is finished and the journal gone, so the next transaction starts cleanly; but the caller must hear
+            // that an earlier committed transaction lost a file, not find out from its content.
+            throw new IOException(
+                $"Recovering an interrupted transaction in '{root.FullPath}': the staged content of "
+                + string.Join(", ", result.UnpublishedFiles.Select(f => $"'{f}'"))
+                + " was damaged by a power cut after part of the transaction had been applied, so it was not published and keeps its old content, "
+                + "while the transaction's other files are new. The rest of the transaction is complete; begin a new transaction to continue.");
+        }
+
         return result is { UntrustedBecause: { } because }
             ? throw UntrustedJournal(root, new JournalFile(result.JournalPath, JournalTrust.Untrusted, null, because))
             : result;
@@ -168,14 +191,40 @@ internal static class TransactionRecovery
             defect ??= operations is null ? "it names a path outside the root, or a temp that is not one of ours beside its target" : null;
         }
 
+        IReadOnlyList<string> unpublished = [];
+        List<JournaledFile> damaged = [];
+        var swept = new List<string>();
+        if (operations is not null && CheckContent(root, operations, options) is { Damaged.Count: > 0 } check)
+        {
+            if (!check.AnyApplied)
+            {
+                // Nothing is published yet: rolling back keeps the transaction all-or-nothing, all old. The seal goes first.
+                operations.ForEach(o => o.Directory.Dispose());
+                operations = null;
+                if ((options.Mutation & CommitMutation.RecoveryRollsBackUnderSeal) == 0)
+                {
+                    JournalWriter.Empty(root.JournalPath, options.Durability != Durability.None);
+                }
+
+                LogDamaged(options.Logger, root, check.Damaged, Log.RecoveryRolledBackDamaged);
+            }
+            else
+            {
+                // Part of it is published: the rest is completed, the damaged files are not, and each is reported.
+                LogDamaged(options.Logger, root, check.Damaged, Log.RecoveryContentDamaged);
+                damaged = check.Damaged;
+                unpublished = damaged.Select(d => d.Directory.Join(d.FileName)).ToList();
+            }
+        }
+
         var completed = operations is not null;
         if (operations is not null)
         {
-            Redo(root, operations, options);
+            Redo(root, operations, damaged, options, swept);
         }
         else
         {
-            RollBack(root, journal, options.Logger);
+            RollBack(root, journal, options, swept);
         }
 
         if (options.Logger is { } logger)
@@ -188,7 +237,69 @@ internal static class TransactionRecovery
             Log.TransactionRecovered(logger, root.JournalPath, completed);
         }
 
-        return new TransactionRecoveryResult(root.JournalPath, completed);
+        return new TransactionRecoveryResult(root.JournalPath, completed) { UnpublishedFiles = unpublished, RemovedTempFiles = swept };
+    }
+
+    /// <summary>
+    /// Hashes every staged temp still there and compares it with the journal's content hash (version 2), before
+    /// anything is redone. A temp is taken as applied if it is gone: its rename happened before the crash.
+    /// </summary>
+    /// <exception cref="IOException">Reading a temp failed: the disk's fault, not the temp's; the journal is kept for a later recovery.</exception>
+    private static (List<JournaledFile> Damaged, bool AnyApplied) CheckContent(TransactionRoot root, List<JournaledFile> operations, AtomicFileOptions options)
+    {
+        var damaged = new List<JournaledFile>();
+        var anyApplied = false;
+        foreach (var file in operations)
+        {
+            if (file.TempName is not { } tempName)
+            {
+                continue;
+            }
+
+            var state = ProvableTemp.Check(file.Directory, tempName, out _);
+            anyApplied |= state == ProvableTemp.State.Absent;
+            if (state != ProvableTemp.State.Ours || file.ContentHash is not { } expected || (options.Mutation & CommitMutation.RecoverySkipsContentCheck) != 0)
+            {
+                continue;
+            }
+
+            string actual;
+            try
+            {
+                using var handle = FileSystemPlatform.Current.OpenToRead(file.Directory, tempName);
+                actual = ContentHash.Of(handle);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                // A temp created with a write-only target's mode: unreadable, so unchecked, as a version 1 journal's.
+                if (options.Logger is { } logger)
+                {
+                    Log.RecoveryContentUnchecked(logger, e, root.JournalPath, file.Directory.Join(file.FileName), file.Directory.Join(tempName));
+                }
+
+                continue;
+            }
+
+            if (!string.Equals(actual, expected, StringComparison.Ordinal))
+            {
+                damaged.Add(file);
+            }
+        }
+
+        return (damaged, anyApplied);
+    }
+
+    private static void LogDamaged(ILogger? logger, TransactionRoot root, List<JournaledFile> damaged, Action<ILogger, string, string, string> log)
+    {
+        if (logger is null)
+        {
+            return;
+        }
+
+        foreach (var file in damaged)
+        {
+            log(logger, root.JournalPath, file.Directory.Join(file.FileName), file.Directory.Join(file.TempName!));
+        }
     }
 
     private static string Start(string directory, AtomicFileOptions options) =>
@@ -238,7 +349,9 @@ internal static class TransactionRecovery
     private static List<JournaledFile>? Resolve(TransactionRoot root, ParsedJournal journal)
     {
         var operations = new List<JournaledFile>(journal.Operations.Count);
-        foreach (var operation in journal.Operations)
+
+        // Replaces first, then deletes, as the commit applies them: whether a temp is gone then tells whether anything was applied.
+        foreach (var operation in journal.Operations.Where(o => !o.IsDelete).Concat(journal.Operations.Where(o => o.IsDelete)))
         {
             var tempName = operation.Temp is { } temp ? TempNameBeside(operation.Target, temp) : null;
             if ((operation.Temp is not null && tempName is null) || root.OpenFromJournal(operation.Target) is not var (directory, fileName))
@@ -247,7 +360,7 @@ internal static class TransactionRecovery
                 return null;
             }
 
-            operations.Add(new JournaledFile(directory, fileName, tempName));
+            operations.Add(new JournaledFile(directory, fileName, tempName, operation.ContentHash));
         }
 
         return operations;
@@ -259,16 +372,27 @@ internal static class TransactionRecovery
     /// journal that fails forever. A failure of the disk itself (EIO, ENOSPC, a read-only filesystem) is thrown, and
     /// the journal kept for a later recovery.
     /// </summary>
-    private static void Redo(TransactionRoot root, List<JournaledFile> operations, AtomicFileOptions options)
+    /// <param name="root">The transaction root.</param>
+    /// <param name="operations">The journal's operations, replaces first, as the commit applied them.</param>
+    /// <param name="damaged">Replaces whose staged content no longer matches its hash: never published, their temps removed.</param>
+    /// <param name="options">Durability, logger, mutations.</param>
+    /// <param name="swept">Receives the orphaned temps removed from the root's tree.</param>
+    private static void Redo(TransactionRoot root, List<JournaledFile> operations, List<JournaledFile> damaged, AtomicFileOptions options, List<string> swept)
     {
         var platform = FileSystemPlatform.Current;
         var logger = options.Logger;
         var touched = new List<DirectoryHandle>();
         try
         {
+            if ((options.Mutation & CommitMutation.RecoveryRemovesJournalFirst) != 0)
+            {
+                platform.DeleteFile(root.JournalPath);
+                platform.FlushDirectory(root.FullPath);
+            }
+
             foreach (var file in operations)
             {
-                var (directory, fileName, tempName) = file;
+                var (directory, fileName, tempName, _) = file;
                 var target = directory.Join(fileName);
                 var isDirectory = IsDirectory(platform, directory, fileName);
                 if (tempName is null)
@@ -297,6 +421,9 @@ internal static class TransactionRecovery
                                 Log.RecoveryTempNotOurs(logger, root.JournalPath, directory.Join(tempName), target, notOurs!);
                             }
 
+                            continue;
+                        case ProvableTemp.State.Ours when damaged.Contains(file):
+                            TryApply(logger, root, "remove the damaged staged temp", directory.Join(tempName), () => platform.DeleteFile(directory, tempName));
                             continue;
                         default:
                             if (isDirectory)
@@ -327,6 +454,7 @@ internal static class TransactionRecovery
                 }
             }
 
+            swept.AddRange(SweepTree(root, options));
             platform.DeleteFile(root.JournalPath);
             if (flushDirectories)
             {
@@ -388,14 +516,15 @@ internal static class TransactionRecovery
         _ => false,
     };
 
-    private static void RollBack(TransactionRoot root, ParsedJournal journal, ILogger? logger)
+    private static void RollBack(TransactionRoot root, ParsedJournal journal, AtomicFileOptions options, List<string> swept)
     {
+        var logger = options.Logger;
         var platform = FileSystemPlatform.Current;
-        foreach (var operation in journal.Operations)
+        foreach (var temp in journal.Temps.Distinct(TransactionRoot.PathComparer))
         {
             // Only what is provably one of our temps inside the root: a damaged journal must not delete user files.
             // One that cannot be removed is left to the orphan sweep rather than keeping the journal forever.
-            if (operation.Temp is not { } temp || root.OpenFromJournal(temp) is not var (directory, tempName))
+            if (root.OpenFromJournal(temp) is not var (directory, tempName))
             {
                 continue;
             }
@@ -405,12 +534,49 @@ internal static class TransactionRecovery
                 if (TempFileName.IsTempFileName(tempName) && ProvableTemp.Check(directory, tempName, out _) == ProvableTemp.State.Ours)
                 {
                     TryApply(logger, root, "remove the staged temp", directory.Join(tempName), () => platform.DeleteFile(directory, tempName));
+                    options.TransactionStepHook?.Invoke($"recovery remove {temp}");
                 }
             }
         }
 
+        swept.AddRange(SweepTree(root, options));
+
         // Not flushed: if a power cut brings the journal back, it is rolled back again, and its temps are already gone.
         platform.DeleteFile(root.JournalPath);
+    }
+
+    /// <summary>
+    /// Removes the orphaned temps anywhere under the root, by the orphan sweep's rules (our temp pattern, no live
+    /// writer's lock, not named by a journal that still guards it). A crash between the staged temps' flush and the
+    /// journal's leaves a journal that is empty, zero-filled or torn, which cannot name them; a journal that exists
+    /// at all is the sign that a transaction may have staged anywhere under the root. Done before the journal is
+    /// removed, so a crash during the sweep leaves the sign for the next recovery. Symbolic links are not followed.
+    /// </summary>
+    private static List<string> SweepTree(TransactionRoot root, AtomicFileOptions options)
+    {
+        var removed = new List<string>();
+        if ((options.Mutation & CommitMutation.RecoverySweepsOnlyJournaledTemps) != 0)
+        {
+            return removed;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(root.FullPath, "*", s_tree).Prepend(root.FullPath))
+        {
+            try
+            {
+                removed.AddRange(OrphanSweeper.Sweep(directory, remove: true, options).Orphaned);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A directory that vanished or cannot be listed: its temps wait for the next sweep, the journal does not.
+                if (options.Logger is { } logger)
+                {
+                    Log.TempCleanupFailed(logger, e, directory);
+                }
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>The temp's name, if the journal's temp is one of ours in the same directory as its target.</summary>
@@ -419,6 +585,9 @@ internal static class TransactionRecovery
             ? Path.GetFileName(temp)
             : null;
 
-    /// <summary>A journaled operation, opened: its directory inside the root, the target's name there, and the staged temp's for a replace.</summary>
-    private sealed record JournaledFile(DirectoryHandle Directory, string FileName, string? TempName);
+    /// <summary>
+    /// A journaled operation, opened: its directory inside the root, the target's name there, and for a replace the
+    /// staged temp's name and its content hash (none in a version 1 journal).
+    /// </summary>
+    private sealed record JournaledFile(DirectoryHandle Directory, string FileName, string? TempName, string? ContentHash);
 }

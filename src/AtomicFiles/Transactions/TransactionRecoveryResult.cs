@@ -10,4 +10,13 @@ internal sealed record TransactionRecoveryResult(string JournalPath, bool Comple
     /// <see cref="Recovery.JournalReader"/>). <see langword="null"/> if it was completed or rolled back.
     /// </summary>
     internal string? UntrustedBecause { get; init; }
+
+    /// <summary>
+    /// Full paths of files of a completed transaction that kept their old content because their staged content no
+    /// longer matched its hash after part of the transaction had been applied (see <see cref="RecoveryReport.UnpublishedFiles"/>).
+    /// </summary>
+    internal IReadOnlyList<string> UnpublishedFiles { get; init; } = [];
+
+    /// <summary>Full paths of the orphaned temps removed from the root's tree (see <see cref="RecoveryReport.RemovedTempFiles"/>).</summary>
+    internal IReadOnlyList<string> RemovedTempFiles { get; init; } = [];
 }

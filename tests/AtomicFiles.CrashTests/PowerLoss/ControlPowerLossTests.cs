@@ -27,7 +27,8 @@ public sealed class ControlPowerLossTests(PowerLossFixture fixture, ITestOutputH
 
     public static TheoryData<string> Mutations =>
         new(nameof(CommitMutation.SkipFileFlush), nameof(CommitMutation.SkipDirectoryFlush),
-            nameof(CommitMutation.RenameBeforeFileFlush), nameof(CommitMutation.SkipTransactionJournal));
+            nameof(CommitMutation.RenameBeforeFileFlush), nameof(CommitMutation.SkipTransactionJournal),
+            nameof(CommitMutation.RecoverySweepsOnlyJournaledTemps));
 
     [RequiresFact(PowerLossRequirements.All)]
     public void NaiveTempRenameWithoutFsync_Ext4NoAutoDaAlloc_EmptyTargetCaught()
@@ -43,7 +44,7 @@ public sealed class ControlPowerLossTests(PowerLossFixture fixture, ITestOutputH
     [MemberData(nameof(Mutations))]
     public void Mutant_PowerCutAnywhere_CaughtOnSomeFileSystem(string mutation)
     {
-        PowerLossScenario[] scenarios = mutation == nameof(CommitMutation.SkipTransactionJournal)
+        PowerLossScenario[] scenarios = mutation is nameof(CommitMutation.SkipTransactionJournal) or nameof(CommitMutation.RecoverySweepsOnlyJournaledTemps)
             ? [new TransactionScenario(mutation)]
             : LibraryPowerLossTests.LibraryScenarios(mutation);
         // A defect shows only if a journal commit lands while it is exposed: the neighbour fsyncs back to back here

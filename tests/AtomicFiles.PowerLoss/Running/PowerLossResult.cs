@@ -13,6 +13,9 @@ public sealed record PowerLossResult(
     TimeSpan RecordTime,
     TimeSpan CheckTime)
 {
+    /// <summary>For a run that cut recovery (<see cref="PowerLossSimulator.RunNested"/>): how many recoveries were recorded.</summary>
+    public int Recordings { get; init; }
+
     public IReadOnlyList<Violation> ViolationsOf(string scenario) => Violations.Where(v => v.Scenario == scenario).ToList();
 
     /// <summary>The invariants <paramref name="scenario"/> broke, with how many states broke each ("2 OldOrNew ×13").</summary>
@@ -35,6 +38,6 @@ public sealed record PowerLossResult(
     public const string TableHeader = "| filesystem | scenario | crash states | states violating | invariants broken (states) | example per invariant |\n|---|---|---|---|---|---|";
 
     public string Summary =>
-        $"{FileSystem.Name}: {LogEntries} log entries ({Flushes} flushes), {States} crash states, {Violations.Count} violations; " +
+        $"{FileSystem.Name}: {(Recordings > 0 ? $"{Recordings} recoveries recorded, " : "")}{LogEntries} log entries ({Flushes} flushes), {States} crash states, {Violations.Count} violations; " +
         $"record {RecordTime.TotalSeconds:F1} s, check {CheckTime.TotalSeconds:F1} s ({CheckTime.TotalMilliseconds / Math.Max(1, States):F0} ms/state wall)";
 }

@@ -13,7 +13,7 @@ namespace AtomicFiles.PowerLoss.Running;
 /// The whole method for one filesystem: make the base image with the scenarios' old state, record the workload's
 /// block writes, enumerate crash states from the log, and mount and check each one on a reflink clone of the base.
 /// </summary>
-public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher launcher)
+public sealed partial class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher launcher)
 {
     private int _runs;
 
@@ -28,8 +28,10 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
     /// <param name="targetStates">How many distinct crash states to check (fewer if the log has no more).</param>
     /// <param name="seed">Seeds the random subsets: the same log gives the same states.</param>
     /// <param name="backgroundFsyncInterval">Overrides <see cref="BackgroundFsyncInterval"/> for this run.</param>
+    /// <param name="tearBytes">The unit in-flight writes are torn at (see <see cref="CrashStateEnumerator.Enumerate"/>).</param>
     public PowerLossResult Run(
-        FileSystemKind fs, IReadOnlyList<PowerLossScenario> scenarios, int targetStates, int seed, TimeSpan? backgroundFsyncInterval = null)
+        FileSystemKind fs, IReadOnlyList<PowerLossScenario> scenarios, int targetStates, int seed, TimeSpan? backgroundFsyncInterval = null,
+        int tearBytes = WritePiece.Size)
     {
         var dir = Path.Join(scratch.Path, $"run{Interlocked.Increment(ref _runs)}-{fs.Name.Replace(' ', '-').Replace('=', '-')}");
         Directory.CreateDirectory(dir);
@@ -43,7 +45,11 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
             recordTime.Stop();
 
             var checkTime = Stopwatch.StartNew();
-            var states = CrashStateEnumerator.Enumerate(log, targetStates, seed);
+            // Torn at sectors, a log has eight times the pieces: the prefixes alone, listed first, would use up the target
+            // early in the log. So a larger enumeration, spread evenly.
+            var states = tearBytes == WritePiece.Size
+                ? CrashStateEnumerator.Enumerate(log, targetStates, seed)
+                : Spread(CrashStateEnumerator.Enumerate(log, 10 * targetStates, seed, tearBytes), targetStates);
             var violations = Check(fs, scenarios, baseImage, log, logBytes, states, markers, dir);
             return new PowerLossResult(fs, scenarios.Select(s => s.Name).ToList(), log.Entries.Count,
                 log.Entries.Count(e => e.IsFlush), states.Count, violations, recordTime.Elapsed, checkTime.Elapsed);
@@ -180,10 +186,18 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
     }
 
     /// <summary>Builds one crash image, mounts it, runs each scenario's Recover and Check; always unmounts and detaches.</summary>
+    /// <param name="markerState">
+    /// The state the markers are judged against, when <paramref name="state"/> is a state of a recording of recovery
+    /// (nested): the outer crash state it was recorded on. Then each scenario is also recovered and checked a second
+    /// time: recovery must be idempotent.
+    /// </param>
+    /// <param name="label">Names the state in violations; default: the state itself.</param>
     private static List<CrashCheck> CheckState(
         FileSystemKind fs, IReadOnlyList<PowerLossScenario> scenarios, Checkpoints checkpoints, WriteLog log, byte[] logBytes,
-        CrashState state, IReadOnlyDictionary<string, int> markers, string image, string mountPoint, ConcurrentBag<Violation> violations)
+        CrashState state, IReadOnlyDictionary<string, int> markers, string image, string mountPoint, ConcurrentBag<Violation> violations,
+        CrashState? markerState = null, string? label = null)
     {
+        label ??= state.ToString();
         var checks = new List<CrashCheck>();
         try
         {
@@ -196,18 +210,18 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
             }
             catch (MountFailedException e)
             {
-                violations.Add(new Violation(fs.Name, "(filesystem)", state.ToString(), Invariant.Mounts, e.Message));
+                violations.Add(new Violation(fs.Name, "(filesystem)", label, Invariant.Mounts, e.Message));
                 return checks;
             }
 
             using (mount)
             {
-                for (var i = 0; i < scenarios.Count; i++)
+                for (var i = 0; i < scenarios.Count * (markerState is null ? 1 : 2); i++)
                 {
-                    var scenario = scenarios[i];
-                    var prefix = WorkloadChild.ScenarioDirectory(i) + "/";
-                    var scenarioDir = Path.Join(mountPoint, WorkloadChild.ScenarioDirectory(i));
-                    var check = new CrashCheck(state, markers.Where(m => m.Key.StartsWith(prefix, StringComparison.Ordinal))
+                    var scenario = scenarios[i % scenarios.Count];
+                    var prefix = WorkloadChild.ScenarioDirectory(i % scenarios.Count) + "/";
+                    var scenarioDir = Path.Join(mountPoint, WorkloadChild.ScenarioDirectory(i % scenarios.Count));
+                    var check = new CrashCheck(markerState ?? state, markers.Where(m => m.Key.StartsWith(prefix, StringComparison.Ordinal))
                         .ToDictionary(m => m.Key[prefix.Length..], m => m.Value, StringComparer.Ordinal), scenarioDir);
                     try
                     {
@@ -229,7 +243,7 @@ public sealed class PowerLossSimulator(ScratchVolume scratch, WorkloadLauncher l
 
                     foreach (var (invariant, message) in check.Violations)
                     {
-                        violations.Add(new Violation(fs.Name, scenario.Name, state.ToString(), invariant, message));
+                        violations.Add(new Violation(fs.Name, scenario.Name, label + (i >= scenarios.Count ? " (recovered twice)" : ""), invariant, message));
                     }
 
                     checks.Add(check);

@@ -13,7 +13,14 @@ public static class CrashStateEnumerator
     /// <summary>Tails with at most this many pieces are enumerated exhaustively (2^N subsets).</summary>
     public const int ExhaustiveTailWrites = 6;
 
-    public static IReadOnlyList<CrashState> Enumerate(WriteLog log, int target, int seed)
+    /// <param name="log">The recorded writes and flushes.</param>
+    /// <param name="target">How many distinct states to return at most.</param>
+    /// <param name="seed">Seeds the random subsets of large tails.</param>
+    /// <param name="tearBytes">
+    /// The unit in-flight writes are torn at: <see cref="WritePiece.Size"/> (a filesystem block), or 512 for drives that
+    /// promise only one 512-byte sector atomically.
+    /// </param>
+    public static IReadOnlyList<CrashState> Enumerate(WriteLog log, int target, int seed, int tearBytes = WritePiece.Size)
     {
         var entries = log.Entries;
         var states = new List<CrashState>();
@@ -21,7 +28,7 @@ public static class CrashStateEnumerator
         var piecesBefore = 0;
 
         // A window: the writes issued between one flush and the next; a cut inside it keeps everything before it.
-        var windows = Windows(entries);
+        var windows = Windows(entries, tearBytes);
 
         void Add(Window window, IReadOnlyList<WritePiece> tail, int? prefixLength)
         {
@@ -70,7 +77,7 @@ public static class CrashStateEnumerator
 
     private sealed record Window(int DurableEnd, int End, IReadOnlyList<WritePiece> Writes);
 
-    private static List<Window> Windows(IReadOnlyList<WriteLogEntry> entries)
+    private static List<Window> Windows(IReadOnlyList<WriteLogEntry> entries, int tearBytes)
     {
         var windows = new List<Window>();
         var start = 0;
@@ -78,7 +85,7 @@ public static class CrashStateEnumerator
         {
             if (i == entries.Count || entries[i].IsFlush)
             {
-                windows.Add(new Window(start, i, Enumerable.Range(start, i - start).Where(j => entries[j].IsWrite).SelectMany(j => Pieces(entries[j])).ToArray()));
+                windows.Add(new Window(start, i, Enumerable.Range(start, i - start).Where(j => entries[j].IsWrite).SelectMany(j => Pieces(entries[j], tearBytes)).ToArray()));
                 start = i + 1;
             }
         }
@@ -86,11 +93,11 @@ public static class CrashStateEnumerator
         return windows;
     }
 
-    private static IEnumerable<WritePiece> Pieces(WriteLogEntry entry)
+    private static IEnumerable<WritePiece> Pieces(WriteLogEntry entry, int tearBytes)
     {
-        for (var offset = 0L; offset < entry.Length; offset += WritePiece.Size)
+        for (var offset = 0L; offset < entry.Length; offset += tearBytes)
         {
-            yield return new WritePiece(entry.Index, (int)offset, (int)Math.Min(WritePiece.Size, entry.Length - offset));
+            yield return new WritePiece(entry.Index, (int)offset, (int)Math.Min(tearBytes, entry.Length - offset));
         }
     }
 }

@@ -9,5 +9,6 @@ public readonly record struct WritePiece(int Entry, int Offset, int Length)
     /// <summary>The unit a write is torn at: the filesystems' block size here (4 KiB).</summary>
     public const int Size = 4096;
 
-    public override string ToString() => Offset == 0 ? $"{Entry}" : $"{Entry}+{Offset / Size}";
+    /// <summary>"12" for a whole entry or its first piece, "12+3" for its fourth 4 KiB block, "12+1536B" for a 512-byte sector inside one.</summary>
+    public override string ToString() => Offset == 0 ? $"{Entry}" : Offset % Size == 0 ? $"{Entry}+{Offset / Size}" : $"{Entry}+{Offset}B";
 }

@@ -6,6 +6,8 @@ namespace AtomicFiles.Tests.Transactions;
 
 public sealed class JournalFormatTests : IDisposable
 {
+    private const string Hash = "0123456789ABCDEF0123456789ABCDEF";
+
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -18,9 +20,40 @@ public sealed class JournalFormatTests : IDisposable
         var journal = JournalFormat.Parse(bytes);
 
         journal.IsCommitted.Should().BeTrue();
+        journal.Version.Should().Be(2);
         journal.Operations.Should().Equal(
-            new JournalOperation(Path.Join("dir with space", "new line%0Añ.txt"), Path.Join("dir with space", ".new line%0Añ.txt.abcdefghij.tmp")),
+            new JournalOperation("gone.txt", null),
+            new JournalOperation(Path.Join("dir with space", "new line%0Añ.txt"), Path.Join("dir with space", ".new line%0Añ.txt.abcdefghij.tmp")) { ContentHash = Hash });
+        journal.Temps.Should().Equal(Enumerable.Repeat(Path.Join("dir with space", ".new line%0Añ.txt.abcdefghij.tmp"), 2), "the stage line and the replace line both name it");
+    }
+
+    [Fact]
+    public void Parse_Version1Journal_IsCommittedWithoutContentHashes()
+    {
+        var journal = JournalFormat.Parse(Recovery.JournalFixtures.Sealed("replace sub/.b.txt.abcdefghij.tmp sub/b.txt\ndelete gone.txt\n", version: 1));
+
+        journal.IsCommitted.Should().BeTrue();
+        journal.Version.Should().Be(1);
+        journal.Operations.Should().Equal(
+            new JournalOperation(Path.Join("sub", "b.txt"), Path.Join("sub", ".b.txt.abcdefghij.tmp")),
             new JournalOperation("gone.txt", null));
+        journal.Temps.Should().Equal(Path.Join("sub", ".b.txt.abcdefghij.tmp"));
+    }
+
+    [Theory]
+    [InlineData(1, "replace sub/.b.txt.abcdefghij.tmp sub/b.txt 0123456789ABCDEF0123456789ABCDEF\n")]
+    [InlineData(1, "stage sub/.b.txt.abcdefghij.tmp sub/b.txt\n")]
+    [InlineData(2, "replace sub/.b.txt.abcdefghij.tmp sub/b.txt\n")]
+    [InlineData(2, "replace sub/.b.txt.abcdefghij.tmp sub/b.txt 0123456789abcdef0123456789abcdef\n")]
+    [InlineData(2, "replace sub/.b.txt.abcdefghij.tmp sub/b.txt 0123456789ABCDEF0123456789ABCDE\n")]
+    [InlineData(2, "replace sub/.b.txt.abcdefghij.tmp sub/b.txt 0123456789ABCDEF0123456789ABCDEG\n")]
+    [InlineData(2, "stage sub/.b.txt.abcdefghij.tmp sub/b.txt 0123456789ABCDEF0123456789ABCDEF\n")]
+    public void Parse_LineNotOfItsVersion_IsNotCommitted(int version, string line)
+    {
+        var journal = JournalFormat.Parse(Recovery.JournalFixtures.Sealed(line, version));
+
+        journal.IsCommitted.Should().BeFalse();
+        journal.Defect.Should().Contain("line 2");
     }
 
     [Fact]
@@ -29,7 +62,8 @@ public sealed class JournalFormatTests : IDisposable
         var journal = JournalFormat.Parse(WriteJournal(seal: false));
 
         journal.IsCommitted.Should().BeFalse();
-        journal.Operations.Should().HaveCount(2);
+        journal.Operations.Should().Equal(new JournalOperation("gone.txt", null));
+        journal.Temps.Should().Equal(Path.Join("dir with space", ".new line%0Añ.txt.abcdefghij.tmp"));
     }
 
     [Fact]
@@ -96,10 +130,11 @@ public sealed class JournalFormatTests : IDisposable
         var path = _dir.File("journal");
         using (var writer = JournalWriter.Create(path))
         {
-            writer.AppendReplace(Path.Join("dir with space", ".new line%0Añ.txt.abcdefghij.tmp"), Path.Join("dir with space", "new line%0Añ.txt"));
+            writer.AppendStage(Path.Join("dir with space", ".new line%0Añ.txt.abcdefghij.tmp"), Path.Join("dir with space", "new line%0Añ.txt"));
             writer.AppendDelete("gone.txt");
             if (seal)
             {
+                writer.AppendReplace(Path.Join("dir with space", ".new line%0Añ.txt.abcdefghij.tmp"), Path.Join("dir with space", "new line%0Añ.txt"), Hash);
                 writer.Seal();
             }
         }

@@ -31,16 +31,17 @@ public sealed class JournalFuzzTests : IDisposable
     ];
 
     private static readonly Gen<string> s_line = Gen.Frequency(
-        (5, Gen.Select(Gen.OneOf(s_temps), Gen.OneOf(s_targets), (temp, target) => $"replace {temp} {target}\n")),
+        (5, Gen.Select(Gen.OneOf(s_temps), Gen.OneOf(s_targets), Gen.OneOf("replace", "stage"), (temp, target, verb) => $"{verb} {temp} {target}\n")),
+        (3, Gen.Select(Gen.OneOf(s_temps), Gen.OneOf(s_targets), (temp, target) => $"replace {temp} {target} {new string('A', 32)}\n")),
         (3, Gen.OneOf(s_targets).Select(target => $"delete {target}\n")),
         (1, Gen.OneOf("commit 00\n", "replace a.txt\n", "delete\n", "bogus line\n", "delete a.txt b.txt\n", "\n", "replace  a.txt\n")));
 
     /// <summary>A journal built from plausible and hostile lines, sealed validly most of the time, then maybe damaged.</summary>
     private static readonly Gen<byte[]> s_journal = Gen.Select(
-        s_line.Array[0, 8], Gen.Int[0, 2], Gen.Int[0, 4], Gen.Int[0, int.MaxValue],
-        (lines, sealing, mutation, at) =>
+        s_line.Array[0, 8], Gen.Int[0, 2], Gen.Int[0, 4], Gen.Int[0, int.MaxValue], Gen.Bool,
+        (lines, sealing, mutation, at, version1) =>
         {
-            var body = Encoding.UTF8.GetString(JournalFormat.Header) + string.Concat(lines);
+            var body = Encoding.UTF8.GetString(version1 ? JournalFormat.HeaderV1 : JournalFormat.Header) + string.Concat(lines);
             var text = sealing switch
             {
                 0 => body,
@@ -153,7 +154,8 @@ public sealed class JournalFuzzTests : IDisposable
 
     /// <summary>Every entry under <paramref name="sandbox"/> but inside <paramref name="root"/>: kind, link target or content hash.</summary>
     private static string[] HashOutside(string sandbox, string root) =>
-        Outside(new DirectoryInfo(sandbox), root)
+        Walk(new DirectoryInfo(sandbox))
+            .Where(e => e.FullName != root && !e.FullName.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             .Select(e => e.LinkTarget is { } target ? $"{e.FullName} -> {target}"
                 : e is FileInfo file ? $"{e.FullName} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file.FullName)))} {file.UnixFileMode}"
                 : $"{e.FullName}/ {e.UnixFileMode}")
@@ -161,24 +163,20 @@ public sealed class JournalFuzzTests : IDisposable
             .ToArray();
 
     /// <summary>
-    /// The entries under <paramref name="directory"/>, never descending into <paramref name="root"/> (whose FIFOs would
-    /// block a read) nor through a symbolic link (the sandbox's links loop: a recursive enumeration was seen to follow them).
+    /// Every entry below <paramref name="directory"/>, links listed but not entered: .NET's own recursion follows a
+    /// link to a directory, and the sandbox's <c>root/up</c> (to "..") made it loop until a path hit ELOOP — whether a
+    /// file or a directory met that limit first depended on the order of the directory entries, so the test flaked.
     /// </summary>
-    private static IEnumerable<FileSystemInfo> Outside(DirectoryInfo directory, string root)
+    private static IEnumerable<FileSystemInfo> Walk(DirectoryInfo directory)
     {
         foreach (var entry in directory.EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0 }))
         {
-            if (entry.FullName == root)
-            {
-                continue;
-            }
-
             yield return entry;
             if (entry is DirectoryInfo subdirectory && entry.LinkTarget is null)
             {
-                foreach (var nested in Outside(subdirectory, root))
+                foreach (var below in Walk(subdirectory))
                 {
-                    yield return nested;
+                    yield return below;
                 }
             }
         }

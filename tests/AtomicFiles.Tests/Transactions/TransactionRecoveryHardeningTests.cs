@@ -70,7 +70,7 @@ public sealed class TransactionRecoveryHardeningTests : IDisposable
         var copy = Copy("nul");
         var journal = JournalFixtures.JournalIn(copy);
         var lines = File.ReadAllText(journal).Split('\n').Where(l => l.StartsWith("replace ", StringComparison.Ordinal) || l.StartsWith("delete ", StringComparison.Ordinal));
-        File.WriteAllBytes(journal, JournalFixtures.Sealed(string.Concat(lines.Select(l => l + "\n")) + "delete bad%00name\n"));
+        File.WriteAllBytes(journal, JournalFixtures.Sealed(string.Concat(lines.Select(l => l + "\n")) + "delete bad%00name\n", version: 2));
         var logger = new CapturingLogger();
 
         using (var tx = AtomicFile.BeginTransaction(copy, new AtomicFileOptions { Logger = logger }))
@@ -134,7 +134,10 @@ public sealed class TransactionRecoveryHardeningTests : IDisposable
     {
         var copy = Copy($"planted-temp-{plantedByAnotherUser}");
         var temp = Directory.GetFiles(copy, ".a.txt.*.tmp").Should().ContainSingle().Subject;
-        File.WriteAllText(temp, "planted");
+
+        // Planted with the staged content itself, so that only ownership tells them apart: another content fails the hash.
+        File.Delete(temp);
+        File.WriteAllText(temp, "new a");
         if (plantedByAnotherUser)
         {
             Command.Run("chown", "65534:65534", temp);
@@ -145,7 +148,7 @@ public sealed class TransactionRecoveryHardeningTests : IDisposable
         TransactionRecovery.Recover(copy, new AtomicFileOptions { Logger = logger });
 
         // The control is the same harness with the temp still ours: then its content is published.
-        File.ReadAllText(Path.Join(copy, "a.txt")).Should().Be(plantedByAnotherUser ? "old a" : "planted");
+        File.ReadAllText(Path.Join(copy, "a.txt")).Should().Be(plantedByAnotherUser ? "old a" : "new a");
         logger.Entries.Any(e => e.EventId.Id == 33 && e.Message.Contains(temp, StringComparison.Ordinal)).Should().Be(plantedByAnotherUser);
         File.ReadAllText(Path.Join(copy, "sub", "b.txt")).Should().Be("new b");
         File.Exists(JournalFixtures.JournalIn(copy)).Should().BeFalse();

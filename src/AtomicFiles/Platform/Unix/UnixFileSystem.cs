@@ -254,6 +254,18 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
     }
 
+    internal override SafeFileHandle OpenToRead(DirectoryHandle directory, string name)
+    {
+        int fd;
+        do
+        {
+            fd = Sys.OpenAt(directory.Handle, name, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0);
+        }
+        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
+
+        return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : throw UnixErrors.ToException(UnixErrors.LastErrno, "Opening to read", directory.Join(name));
+    }
+
     internal override void FlushDirectory(DirectoryHandle directory)
     {
         using var lease = new FileDescriptorLease(directory.Handle);

@@ -144,6 +144,9 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
 
     internal override void DeleteFile(DirectoryHandle directory, string name) => File.Delete(directory.Join(name));
 
+    internal override SafeFileHandle OpenToRead(DirectoryHandle directory, string name) =>
+        File.OpenHandle(directory.Join(name), FileMode.Open, FileAccess.Read, FileShare.Read);
+
     internal override void DeleteFile(string path) => File.Delete(path);
 
     internal override TempFileState CheckTemp(string tempPath, bool remove)

@@ -46,15 +46,23 @@ public sealed class TransactionScenario(string variant) : PowerLossScenario(vari
         }
     }
 
-    /// <summary>As an application would: the root first (it finishes or rolls back the journal), then each directory's temps.</summary>
+    /// <summary>
+    /// Recovers each root only, never its subdirectories, so that the no-leftovers check (invariant 5) holds recovery
+    /// to "no temp of the root's transactions anywhere under the root": <see cref="AtomicFile.Recover"/> on even rounds,
+    /// the recovery <see cref="AtomicFile.BeginTransaction"/> runs on odd ones.
+    /// </summary>
     public override void Recover(string directory)
     {
-        foreach (var root in Roots(directory))
+        var options = LibraryVariant.Options(Variant);
+        foreach (var (root, round) in Roots(directory).Select((root, round) => (root, round)))
         {
-            AtomicFile.Recover(root);
-            foreach (var sub in Files.Select(f => Path.Join(root, Path.GetDirectoryName(f))).Distinct())
+            if (round % 2 == 0)
             {
-                AtomicFile.Recover(sub);
+                AtomicFile.Recover(root, options);
+            }
+            else
+            {
+                AtomicFile.BeginTransaction(root, options).Dispose();
             }
         }
     }
