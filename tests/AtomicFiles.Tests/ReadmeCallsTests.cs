@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using AtomicFiles.Tests.Support;
 
 namespace AtomicFiles.Tests;
 
@@ -57,8 +57,8 @@ public sealed partial class ReadmeCallsTests : IDisposable
     [Fact]
     public void Readme_EveryCallLine_IsCompiledHere()
     {
-        var readme = File.ReadAllText(Path.Join(RepositoryRoot(), "README.md"));
-        var thisFile = File.ReadAllText(ThisFile());
+        var readme = File.ReadAllText(Path.Join(RepositoryRoot.Path, "README.md"));
+        var thisFile = File.ReadAllText(Path.Join(RepositoryRoot.Path, "tests", "AtomicFiles.Tests", "ReadmeCallsTests.cs"));
 
         var calls = CallLine().Matches(readme).Select(m => m.Value.Trim()).Where(l => !l.Contains("...", StringComparison.Ordinal)).ToList();
 
@@ -66,9 +66,6 @@ public sealed partial class ReadmeCallsTests : IDisposable
         calls.Should().OnlyContain(l => thisFile.Contains(l, StringComparison.Ordinal), "every README call line must be compiled here verbatim");
     }
 
-    private static string ThisFile([CallerFilePath] string path = "") => path;
-
-    private static string RepositoryRoot() => Path.GetFullPath(Path.Join(Path.GetDirectoryName(ThisFile())!, "..", ".."));
 
     // A README line calling the one-call writes, beginning a transaction, recovering asynchronously, or staging in a transaction.
     [GeneratedRegex(@"^(?:.*AtomicFile\.(?:WriteAll|BeginTransaction|RecoverAsync).*|\s+(?:await )?tx\..*)$", RegexOptions.Multiline)]

@@ -74,6 +74,12 @@ internal static class JournalReader
             return Untrusted(path, null, "is not a regular file");
         }
 
+        // Removed since we opened it: a live transaction of ours finished in the meantime. Nothing is there now.
+        if (status.LinkCount == 0)
+        {
+            return new JournalFile(path, JournalTrust.Absent, null, null);
+        }
+
         var bytes = ReadCapped(handle, out var readProblem);
         var euid = Sys.GetEUid();
         var because = readProblem
