@@ -88,18 +88,18 @@ public static class TransactionFileSet
 
     /// <summary>
     /// Creates the old set under <paramref name="root"/> (a new directory), commits the new one, and copies the tree as
-    /// it stood right after the commit point (sealed journal, staged temps, nothing applied) to <paramref name="copy"/>:
-    /// the disk a crash at that instant leaves.
+    /// it stood right after <paramref name="step"/> to <paramref name="copy"/>: the disk a crash at that instant leaves.
+    /// By default the commit point (sealed journal, staged temps, nothing applied).
     /// </summary>
-    public static void CommitCapturingCommitPoint(string root, string copy)
+    public static void CommitCapturing(string root, string copy, string step = "journal directory fsync")
     {
         Directory.CreateDirectory(root);
         CreateOld(root);
         Commit(root, new AtomicFileOptions
         {
-            TransactionStepHook = step =>
+            TransactionStepHook = reached =>
             {
-                if (step == "journal directory fsync")
+                if (reached == step)
                 {
                     CopyTree(root, copy);
                 }

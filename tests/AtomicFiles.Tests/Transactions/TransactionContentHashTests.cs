@@ -19,19 +19,7 @@ public sealed class TransactionContentHashTests : IDisposable
     public TransactionContentHashTests()
     {
         _committedState = _dir.File("committed");
-        var root = _dir.File("root");
-        Directory.CreateDirectory(root);
-        TransactionFileSet.CreateOld(root);
-        TransactionFileSet.Commit(root, new AtomicFileOptions
-        {
-            TransactionStepHook = step =>
-            {
-                if (step == "journal directory fsync")
-                {
-                    TransactionFileSet.CopyTree(root, _committedState);
-                }
-            },
-        });
+        TransactionFileSet.CommitCapturing(_dir.File("root"), _committedState);
     }
 
     public enum Tear

@@ -17,19 +17,7 @@ public sealed class TransactionLitterTests : IDisposable
     public TransactionLitterTests()
     {
         _stagedState = _dir.File("staged");
-        var root = _dir.File("root");
-        Directory.CreateDirectory(root);
-        TransactionFileSet.CreateOld(root);
-        TransactionFileSet.Commit(root, new AtomicFileOptions
-        {
-            TransactionStepHook = step =>
-            {
-                if (step == "journal write")
-                {
-                    TransactionFileSet.CopyTree(root, _stagedState);
-                }
-            },
-        });
+        TransactionFileSet.CommitCapturing(_dir.File("root"), _stagedState, step: "journal write");
     }
 
     public enum JournalOnDisk

@@ -18,7 +18,7 @@ public sealed class TransactionRecoveryHardeningTests : IDisposable
     public TransactionRecoveryHardeningTests()
     {
         _committedState = _dir.File("committed");
-        TransactionFileSet.CommitCapturingCommitPoint(_dir.File("root"), _committedState);
+        TransactionFileSet.CommitCapturing(_dir.File("root"), _committedState);
     }
 
     public void Dispose() => _dir.Dispose();

@@ -17,7 +17,7 @@ public sealed class TransactionRecoveryTests : IDisposable
     public TransactionRecoveryTests()
     {
         _committedState = _dir.File("committed");
-        TransactionFileSet.CommitCapturingCommitPoint(_dir.File("root"), _committedState);
+        TransactionFileSet.CommitCapturing(_dir.File("root"), _committedState);
     }
 
     public void Dispose() => _dir.Dispose();
