@@ -79,6 +79,11 @@ CONC_WRITERS = [
     ("atomicfiles-full", DOTNET + ["atomicfile-full"], [], "AtomicFile.WriteAllBytes (Full) from T threads"),
     ("atomicfiles-full-async", DOTNET + ["atomicfile-full-async"], [], "AtomicFile.WriteAllBytesAsync (Full) from T tasks"),
 ]
+# Experiments on batching the file flushes, run only when named in COMPARE_ONLY.
+CONC_EXPERIMENTS = [
+    ("c-floor-shared-fdatasync", CONC_FLOOR, ["shared", "fdatasync"], "C, shared directory fsyncs, fdatasync for the file"),
+    ("c-floor-shared-writeback", CONC_FLOOR, ["shared", "writeback"], "C, shared directory fsyncs, the file's writeback started at its write"),
+]
 
 
 class Worker:
@@ -187,6 +192,7 @@ def concurrent_main():
         rows = rows + [("before:" + name, ["dotnet", BEFORE] + command[2:], extra, what)
                        for name, command, extra, what in CONC_WRITERS if name.startswith("atomicfiles-")]
     rows = [r for r in rows if not ONLY or r[0] in ONLY or r[0] == "c-floor-unshared"]
+    rows += [r for r in CONC_EXPERIMENTS if r[0] in ONLY]
     workers = [Worker(*r) for r in rows]
     samples = {}  # (T, writer) -> batch times, one per round
     try:

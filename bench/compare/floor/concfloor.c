@@ -1,13 +1,16 @@
 /*
  * The floor for concurrent writers: T threads, each durably replacing its own 4 KiB file N times, all in one directory.
  *
- *   concfloor DIR [shared]   reads "concT N" on stdin (T threads × N replaces each), answers one time in ms for the batch
+ *   concfloor DIR [shared|unshared [fsync|fdatasync|writeback]]   reads "concT N" on stdin (T threads × N replaces
+ *   each), answers one time in ms for the batch
  *
  * Each replace is floor.c's: open(temp, O_EXCL) · write · fsync · close · rename · open(dir) · fsync(dir) · close.
  * Unshared (the default), every thread fsyncs the directory itself. With "shared", threads share directory fsyncs by
  * the group-commit rule: a replace returns only after a directory fsync that began after its rename completed. The
  * first thread to arrive while no fsync runs leads (a lone writer waits for nobody); a thread arriving while one runs
  * waits for it to end, then for the next one, which the first of the waiters to wake starts. No timer.
+ * The file flush (the experiments on batching it): fsync (the default); fdatasync; or writeback, where
+ * sync_file_range(SYNC_FILE_RANGE_WRITE) starts the temp's writeback right after its write and fsync follows.
  * Speaks the worker protocol of driver.py (--concurrent).
  */
 #define _GNU_SOURCE
@@ -26,6 +29,8 @@
 
 static const char *dir;
 static int shared;
+enum file_sync { FILE_FSYNC, FILE_FDATASYNC, FILE_WRITEBACK };
+static enum file_sync file_sync = FILE_FSYNC;
 static char buf[4096];
 
 /* The group-commit state of the one directory: flushes are numbered in the order they start and end in that order. */
@@ -78,7 +83,8 @@ static void *writer(void *arg) {
         int fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         if (fd < 0) die("open", temp);
         write_all(fd, buf, sizeof buf, temp);
-        if (fsync(fd) != 0) die("fsync", temp);
+        if (file_sync == FILE_WRITEBACK && sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE) != 0) die("sync_file_range", temp);
+        if ((file_sync == FILE_FDATASYNC ? fdatasync(fd) : fsync(fd)) != 0) die("fsync", temp);
         if (close(fd) != 0) die("close", temp);
         if (rename(temp, target) != 0) die("rename", target);
         if (shared) fsync_dir_shared(); else fsync_dir();
@@ -88,9 +94,10 @@ static void *writer(void *arg) {
 
 int main(int argc, char **argv) {
     floor_program = "concfloor";
-    if (argc < 2) { fprintf(stderr, "usage: concfloor DIR [shared]\n"); return 2; }
+    if (argc < 2) { fprintf(stderr, "usage: concfloor DIR [shared|unshared [fsync|fdatasync|writeback]]\n"); return 2; }
     dir = argv[1];
     shared = argc > 2 && strcmp(argv[2], "shared") == 0;
+    if (argc > 3) file_sync = strcmp(argv[3], "fdatasync") == 0 ? FILE_FDATASYNC : strcmp(argv[3], "writeback") == 0 ? FILE_WRITEBACK : FILE_FSYNC;
     for (size_t i = 0; i < sizeof buf; i++) buf[i] = (char)('a' + i % 26);
 
     char line[64];
