@@ -39,7 +39,7 @@ internal sealed class DirectoryFlushGroup
         {
             lock (_lock)
             {
-                return (_running?.Waiters ?? 0) + (_next?.Waiters ?? 0);
+                return (_running is { } running ? Volatile.Read(ref running.Waiters) : 0) + (_next is { } next ? Volatile.Read(ref next.Waiters) : 0);
             }
         }
     }
@@ -116,24 +116,33 @@ internal sealed class DirectoryFlushGroup
     internal void Run(Action flush, CommitMutation mutation = CommitMutation.None)
     {
         Generation mine;
+        bool lead;
         lock (_lock)
         {
-            mine = Join(flush, mutation, out var lead);
+            mine = Join(flush, mutation, out lead);
             if (!lead)
             {
-                mine.Waiters++;
+                Interlocked.Increment(ref mine.Waiters);
                 mine.SyncWaiters++;
+            }
+        }
+
+        if (!lead)
+        {
+            // Each flush its own monitor: its end wakes only those who rely on it, and the start of the next wakes only
+            // the one who will lead it (under load every needless wake-up costs a scarce CPU slice).
+            lock (mine)
+            {
                 while (!mine.Done && !mine.LeaderWanted)
                 {
-                    Monitor.Wait(_lock);
+                    Monitor.Wait(mine);
                 }
 
-                mine.Waiters--;
-                mine.SyncWaiters--;
                 lead = !mine.Done;
                 mine.LeaderWanted = false;
             }
 
+            Interlocked.Decrement(ref mine.Waiters);
             if (!lead)
             {
                 ThrowIfFailed(mine);
@@ -153,7 +162,7 @@ internal sealed class DirectoryFlushGroup
             mine = Join(flush, mutation, out var lead);
             if (!lead)
             {
-                mine.Waiters++;
+                Interlocked.Increment(ref mine.Waiters);
                 mine.Completion ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 return new ValueTask(mine.Completion.Task);
             }
@@ -231,12 +240,13 @@ internal sealed class DirectoryFlushGroup
         if (_running is null)
         {
             lead = true;
-            return _running = new Generation();
+            return _running = new Generation { Started = true };
         }
 
         lead = false;
-        if ((mutation & CommitMutation.AcknowledgeFromRunningDirectoryFlush) != 0)
+        if (!_running.Started || (mutation & CommitMutation.AcknowledgeFromRunningDirectoryFlush) != 0)
         {
+            // Not begun yet (its leader is waking up): it begins after this rename, so it covers it.
             return _running;
         }
 
@@ -247,40 +257,59 @@ internal sealed class DirectoryFlushGroup
     /// <summary>Runs <paramref name="flush"/> as the flush <paramref name="mine"/>, reports it to its waiters, and starts the next.</summary>
     private void Lead(Generation mine, Action flush, bool rethrow)
     {
+        if (!mine.Started)
+        {
+            lock (_lock)
+            {
+                mine.Started = true;
+            }
+        }
+
+        Exception? error = null;
         try
         {
             flush();
         }
         catch (Exception e)
         {
-            mine.Error = e;
+            error = e;
         }
 
-        Generation? queued = null;
+        Generation? next;
+        bool nextHasBlockedCaller;
         lock (_lock)
         {
-            mine.Done = true;
-            _running = _next;
+            next = _running = _next;
             _next = null;
-            if (_running is { } next)
-            {
-                // A blocked caller leads the next flush on its own thread; with only async callers, a pool thread does.
-                if (next.SyncWaiters > 0)
-                {
-                    next.LeaderWanted = true;
-                }
-                else
-                {
-                    queued = next;
-                }
-            }
+            nextHasBlockedCaller = next is { SyncWaiters: > 0 };
+        }
 
-            Monitor.PulseAll(_lock);
+        // The next flush first: its leader wakes while this one's waiters are told.
+        if (next is not null && nextHasBlockedCaller)
+        {
+            // A blocked caller leads it on its own thread.
+            lock (next)
+            {
+                next.LeaderWanted = true;
+                Monitor.Pulse(next);
+            }
+        }
+        else if (next is not null)
+        {
+            // Only async callers wait for it: a pool thread leads it, as each one's own flush would have run there.
+            ThreadPool.UnsafeQueueUserWorkItem(generation => Lead(generation, generation.Action!, rethrow: false), next, preferLocal: false);
+        }
+
+        lock (mine)
+        {
+            mine.Error = error;
+            mine.Done = true;
+            Monitor.PulseAll(mine);
         }
 
         if (mine.Completion is { } completion)
         {
-            if (mine.Error is { } error)
+            if (error is not null)
             {
                 completion.SetException(error);
             }
@@ -290,26 +319,25 @@ internal sealed class DirectoryFlushGroup
             }
         }
 
-        if (queued is not null)
+        if (rethrow && error is not null)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(next => Lead(next, next.Action!, rethrow: false), queued, preferLocal: false);
-        }
-
-        if (rethrow && mine.Error is { } failure)
-        {
-            ExceptionDispatchInfo.Throw(failure);
+            ExceptionDispatchInfo.Throw(error);
         }
     }
 
-    /// <summary>One directory flush and the commits that rely on it.</summary>
+    /// <summary>One directory flush and the commits that rely on it; its own monitor for the blocked ones.</summary>
     private sealed class Generation
     {
+        internal int Waiters;
+
         /// <summary>How to flush: the first joiner's, for a pool thread leading on behalf of async callers.</summary>
         internal Action? Action { get; init; }
 
-        internal int Waiters { get; set; }
-
+        /// <summary>Blocked callers that joined (never decremented: it only decides who leads, once).</summary>
         internal int SyncWaiters { get; set; }
+
+        /// <summary>Whether the flush has begun: until then a newcomer may still rely on it.</summary>
+        internal bool Started { get; set; }
 
         /// <summary>Set when the flush before ended: the first blocked waiter to see it leads this one.</summary>
         internal bool LeaderWanted { get; set; }
