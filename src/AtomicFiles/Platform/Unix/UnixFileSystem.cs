@@ -176,7 +176,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
 
             if (preserve)
             {
-                CopyOwnerAndMode(handle, tempPath, created, replaced!.Value, options.Logger);
+                CopyOwnerAndMode(handle, tempPath, created, replaced!.Value, options.ResolvedLogger);
             }
 
             return handle;
@@ -228,10 +228,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            if (options.Logger is { } logger)
-            {
-                Log.PublishedTempNameLeft(logger, e, directory.Join(targetName), directory.Join(tempName));
-            }
+            Log.PublishedTempNameLeft(options.ResolvedLogger, e, directory.Join(targetName), directory.Join(tempName));
         }
 
         return true;
@@ -456,7 +453,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     /// old file allowed: if its group cannot be kept, the group loses its permissions rather than pass them to ours;
     /// if its owner cannot be kept, a set-user-id bit is dropped rather than made to run as us.
     /// </summary>
-    private static void CopyOwnerAndMode(SafeFileHandle handle, string tempPath, UnixFileStatus created, ExistingFile replaced, ILogger? logger)
+    private static void CopyOwnerAndMode(SafeFileHandle handle, string tempPath, UnixFileStatus created, ExistingFile replaced, ILogger logger)
     {
         var mode = replaced.Mode;
         if ((created.Uid != replaced.Uid || created.Gid != replaced.Gid) && Sys.FChown(handle, replaced.Uid, replaced.Gid) != 0)
@@ -466,19 +463,13 @@ internal sealed class UnixFileSystem : FileSystemPlatform
             if (created.Uid != replaced.Uid)
             {
                 mode &= ~(uint)UnixFileMode.SetUser;
-                if (logger is not null)
-                {
-                    Log.OwnerNotPreserved(logger, tempPath, replaced.Uid, replaced.Gid, errno);
-                }
+                Log.OwnerNotPreserved(logger, tempPath, replaced.Uid, replaced.Gid, errno);
             }
 
             if (created.Gid != replaced.Gid && Sys.FChown(handle, Sys.KeepId, replaced.Gid) != 0)
             {
                 mode &= ~(uint)(UnixFileMode.SetGroup | GroupPermissions);
-                if (logger is not null)
-                {
-                    Log.GroupNotPreserved(logger, tempPath, replaced.Gid, UnixErrors.LastErrno);
-                }
+                Log.GroupNotPreserved(logger, tempPath, replaced.Gid, UnixErrors.LastErrno);
             }
         }
 
