@@ -409,7 +409,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         }
 
         var buffer = new byte[Sys.MAXPATHLEN];
-        UnixErrors.CheckIo(Sys.FcntlGetPath(handle, Sys.F_GETPATH, buffer), "Finding the path of the directory", pathForErrors);
+        UnixErrors.CheckIo(Sys.FcntlGetPath(handle, buffer), "Finding the path of the directory", pathForErrors);
 
         return Encoding.UTF8.GetString(buffer, 0, Array.IndexOf(buffer, (byte)0));
     }
