@@ -90,8 +90,6 @@ public sealed class WriteSignalTests : IDisposable
 
     private static void Signal(Process process, string signal)
     {
-        using var kill = Process.Start("kill", ["-s", signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-        kill.ExitCode.Should().Be(0);
+        Command.Run("kill", "-s", signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }
