@@ -7,7 +7,7 @@ namespace AtomicFiles.Testing;
 /// stat, dotnet pack, the atomicfile tool through <see cref="ToolProcess"/>) with its output captured, and kills it with
 /// its children if it hangs. Shared by the test projects and tests/AtomicFiles.PowerLoss.
 /// </summary>
-public static class Command
+internal static class Command
 {
     private static readonly TimeSpan s_defaultTimeout = TimeSpan.FromMinutes(5);
 

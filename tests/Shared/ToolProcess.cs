@@ -7,7 +7,7 @@ namespace AtomicFiles.Testing;
 /// test tool (tests/AtomicFiles.TestTool): the shipped tool plus the verbs only tests use (increment, transaction with
 /// crash hooks, create-new); tests of what users get name <see cref="ShippedToolDll"/>.
 /// </summary>
-public static class ToolProcess
+internal static class ToolProcess
 {
     /// <summary>The built test tool, copied next to the test assembly by the project reference.</summary>
     public static string ToolDll => Path.Join(AppContext.BaseDirectory, "atomicfile-test.dll");
