@@ -1,7 +1,7 @@
 using System.Text;
 using AtomicFiles.Tests.Support;
 
-namespace AtomicFiles.Tests.Transactions;
+namespace AtomicFiles.Tests;
 
 public sealed class AtomicFileTransactionTests : IDisposable
 {

@@ -4,7 +4,7 @@ using AtomicFiles.Tests.Support;
 using Microsoft.Win32.SafeHandles;
 using static AtomicFiles.Platform.Interop.Interop;
 
-namespace AtomicFiles.Tests.Platform;
+namespace AtomicFiles.Tests.Platform.Unix;
 
 /// <summary>
 /// The liveness lock on Linux: a live writer's temp refuses a sweep's probe, and neither the writer's lock nor a sweep's

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using AtomicFiles.Platform;
 
-namespace AtomicFiles.Tests.Tool;
+namespace AtomicFiles.Tests.Tool.Commands;
 
 /// <summary>
 /// `atomicfile write` interrupted by a signal while standard input is still coming: SIGINT, SIGTERM and SIGHUP roll the
