@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AtomicFiles.Platform;
+using AtomicFiles.Tests.Support;
 
 namespace AtomicFiles.Tests.Tool.Commands;
 
@@ -73,18 +74,7 @@ public sealed class WriteSignalTests : IDisposable
         var writer = ToolProcess.Start(["write", path], toolDll: ToolProcess.ShippedToolDll);
         writer.StandardInput.Write(s_chunk);
         writer.StandardInput.Flush();
-        var waited = Stopwatch.StartNew();
-        while (!_dir.Entries().Any(e => TempFileName.IsTempFileName(e) && new FileInfo(_dir.File(e)).Length > 0))
-        {
-            if (writer.HasExited || waited.Elapsed > TimeSpan.FromMinutes(1))
-            {
-                writer.Kill();
-                throw new InvalidOperationException("The writer never wrote its first chunk: " + writer.StandardError.ReadToEnd());
-            }
-
-            Thread.Sleep(10);
-        }
-
+        ChildProgress.WaitUntil(writer, () => _dir.Entries().Any(e => TempFileName.IsTempFileName(e) && new FileInfo(_dir.File(e)).Length > 0), "wrote its first chunk");
         return writer;
     }
 
