@@ -29,8 +29,8 @@ internal enum CommitMutation
     LockThroughFileShare = 64,
 
     /// <summary>
-    /// <see cref="Locking.FileLock"/> fails open: when another holder has the lock it proceeds anyway, on an unlocked
-    /// handle, instead of waiting. The control of the tests that show a second holder waits.
+    /// <see cref="Locking.FileLock"/> fails open: when another holder has the lock it proceeds anyway, holding a handle
+    /// on another file that guards nothing, instead of waiting. The control of the tests that show a second holder waits.
     /// </summary>
     LockFailsOpen = 128,
 

@@ -100,7 +100,7 @@ internal sealed class FileLock : IDisposable
             ? ShareModeLock.TryAcquire(directory.Join(lockName))
             : UnixLockFile.TryAcquire(directory, lockName, createMode);
         return handle is null && (mutation & CommitMutation.LockFailsOpen) != 0
-            ? File.OpenHandle(directory.Join(lockName), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)
+            ? File.OpenHandle(directory.Join(lockName + ".unguarded"), FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)
             : handle;
     }
 
