@@ -66,6 +66,26 @@ TX_WRITERS = [
 ]
 
 
+CONC_THREADS = [int(t) for t in os.environ.get("COMPARE_CONC_THREADS", "1,4,16,64").split(",")]
+CONC_ROUNDS = int(os.environ.get("COMPARE_CONC_ROUNDS", "10"))
+# Replaces per batch, shared among the T threads (each does max(2, CONC_OPS / T)).
+CONC_OPS = int(os.environ.get("COMPARE_CONC_OPS", "256"))
+CONC_FLOOR = [os.path.join(OUT, "concfloor")]
+# Concurrent writers (--concurrent): name, command, arguments after DIR, what it does. T threads each durably replace
+# their own 4 KiB file (file + directory fsynced) N times, all in one directory.
+CONC_WRITERS = [
+    ("c-floor-unshared", CONC_FLOOR, [], "C, each thread fsyncs the directory itself"),
+    ("c-floor-shared", CONC_FLOOR, ["shared"], "C, directory fsyncs shared (group commit, pthreads)"),
+    ("atomicfiles-full", DOTNET + ["atomicfile-full"], [], "AtomicFile.WriteAllBytes (Full) from T threads"),
+    ("atomicfiles-full-async", DOTNET + ["atomicfile-full-async"], [], "AtomicFile.WriteAllBytesAsync (Full) from T tasks"),
+]
+# Experiments on batching the file flushes, run only when named in COMPARE_ONLY.
+CONC_EXPERIMENTS = [
+    ("c-floor-shared-fdatasync", CONC_FLOOR, ["shared", "fdatasync"], "C, shared directory fsyncs, fdatasync for the file"),
+    ("c-floor-shared-writeback", CONC_FLOOR, ["shared", "writeback"], "C, shared directory fsyncs, the file's writeback started at its write"),
+]
+
+
 class Worker:
     def __init__(self, name, command, extra, durability):
         self.name = name
@@ -155,9 +175,66 @@ def tx_main():
                 print(f"  atomicfiles-tx time / {floor} time: {statistics.median(ratios):.2f}×")
 
 
+def batch(worker, kind, count):
+    """One concurrent batch: the worker answers one time, in ms, for all of it."""
+    worker.proc.stdin.write(f"{kind} {count}\n")
+    worker.proc.stdin.flush()
+    line = worker.proc.stdout.readline()
+    if not line:
+        raise SystemExit(f"{worker.name} died (exit code {worker.proc.wait()})")
+    return float(line)
+
+
+def concurrent_main():
+    """T threads × N replaces of their own file in one directory: the library and the C floors without and with sharing."""
+    rows = CONC_WRITERS
+    if BEFORE:
+        rows = rows + [("before:" + name, ["dotnet", BEFORE] + command[2:], extra, what)
+                       for name, command, extra, what in CONC_WRITERS if name.startswith("atomicfiles-")]
+    rows = [r for r in rows if not ONLY or r[0] in ONLY or r[0] == "c-floor-unshared"]
+    rows += [r for r in CONC_EXPERIMENTS if r[0] in ONLY]
+    workers = [Worker(*r) for r in rows]
+    samples = {}  # (T, writer) -> batch times, one per round
+    try:
+        for threads in CONC_THREADS:
+            per_thread = max(2, CONC_OPS // threads)
+            kind = f"conc{threads}"
+            for worker in workers:  # warm-up: JIT, the files' first creation, the threads
+                batch(worker, kind, 2)
+            for r in range(CONC_ROUNDS):
+                shift = r % len(workers)
+                for worker in workers[shift:] + workers[:shift]:
+                    samples.setdefault((threads, worker.name), []).append(batch(worker, kind, per_thread))
+                print(f"  {threads} threads: round {r + 1}/{CONC_ROUNDS}", file=sys.stderr, end="\r")
+            print(file=sys.stderr)
+    finally:
+        for worker in workers:
+            worker.close()
+
+    print(f"\nConcurrent writers: T threads × N replaces (4 KiB, file + directory fsynced) of their own file in one "
+          f"directory, {max(2, CONC_OPS // max(CONC_THREADS))}-{max(2, CONC_OPS // min(CONC_THREADS))} per thread "
+          f"({CONC_OPS} per batch); {CONC_ROUNDS} interleaved rounds. Throughput from the median batch time; "
+          f"ratio = the unshared C floor's batch time / the writer's, in the same round (median, min-max).\n")
+    print("| writer | what | " + " | ".join(f"T={t} ops/s | × floor" for t in CONC_THREADS) + " |")
+    print("|---|---|" + "---:|---:|" * len(CONC_THREADS))
+    for w in workers:
+        cells = []
+        for t in CONC_THREADS:
+            times = samples[(t, w.name)]
+            floor = samples[(t, "c-floor-unshared")]
+            ops = t * max(2, CONC_OPS // t)
+            ratios = [f / m for f, m in zip(floor, times)]
+            cells.append(f"{ops / (statistics.median(times) / 1000):.0f}")
+            cells.append(f"{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})")
+        print(f"| {w.name} | {w.durability} | " + " | ".join(cells) + " |")
+
+
 def main():
     if "--tx" in sys.argv:
         tx_main()
+        return
+    if "--concurrent" in sys.argv:
+        concurrent_main()
         return
     writers = WRITERS
     if BEFORE:

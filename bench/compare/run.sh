@@ -6,6 +6,9 @@
 #   bench/compare/run.sh --strace   also count the syscalls of one 4 KiB replace: library vs C floor
 #   bench/compare/run.sh --tx       only the many-files comparison: 100 × 4 KiB as 100 sequential writes and as one
 #                                   transaction, library and C floors (COMPARE_TX_ROUNDS, default 15; COMPARE_TX_FILES, 100)
+#   bench/compare/run.sh --concurrent  only the concurrent-writers comparison: T threads × N replaces of their own file in
+#                                   one directory, library and C floors without and with shared directory fsyncs
+#                                   (COMPARE_CONC_THREADS, default 1,4,16,64; COMPARE_CONC_ROUNDS, 10; COMPARE_CONC_OPS, 256 per batch)
 #
 # Knobs (environment): COMPARE_DATA_DIR (where the files are written; default bench/compare/out/data — must be on a
 # real disk, not tmpfs), COMPARE_SMALL_ROUNDS (20) × COMPARE_SMALL_BATCH (25) 4 KiB writes, COMPARE_LARGE_WRITES (20),
@@ -22,11 +25,15 @@ mkdir -p "$out"
 
 want_strace=0
 want_tx=0
+want_concurrent=0
 [[ "${1:-}" == "--strace" ]] && want_strace=1
 [[ "${1:-}" == "--tx" ]] && want_tx=1
+[[ "${1:-}" == "--concurrent" ]] && want_concurrent=1
 
 # --- install -------------------------------------------------------------------------------------------------
 packages=(gcc golang-go golang-github-google-renameio-dev python3-atomicwrites nodejs npm)
+# The concurrent comparison runs no peer: the C floors and the library only.
+[[ $want_concurrent == 1 ]] && packages=(gcc)
 [[ $want_strace == 1 ]] && packages+=(strace)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -42,18 +49,23 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
+if [[ $want_concurrent == 0 ]]; then
 mkdir -p "$out/node"
 cp "$here/node/worker.mjs" "$out/node/"
 if [[ ! -d "$out/node/node_modules/atomically" || ! -d "$out/node/node_modules/write-file-atomic" ]]; then
     echo '{"private":true,"type":"module"}' >"$out/node/package.json"
     (cd "$out/node" && npm install --no-audit --no-fund --loglevel=error write-file-atomic@8 atomically@2)
 fi
+fi
 
 # --- build ---------------------------------------------------------------------------------------------------
 gcc -O2 -Wall -o "$out/floor" "$here/floor/floor.c"
 gcc -O2 -Wall -pthread -o "$out/txfloor" "$here/floor/txfloor.c"
+gcc -O2 -Wall -pthread -o "$out/concfloor" "$here/floor/concfloor.c"
+if [[ $want_concurrent == 0 ]]; then
 rm -rf "$out/go" && cp -r "$here/go" "$out/go"
 (cd "$out/go" && GOFLAGS=-mod=mod GOPROXY=off GOCACHE="$out/go-cache" go build -o "$out/renameio-worker" .)
+fi
 dotnet build "$here/dotnet/AtomicFiles.Compare.csproj" -c Release -o "$out/dotnet" -nologo -v quiet >/dev/null
 
 # --- run -----------------------------------------------------------------------------------------------------
@@ -62,6 +74,12 @@ mkdir -p "$data"
 fstype="$(stat -f -c %T "$data")"
 echo "data directory: $data ($fstype); $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 [[ $fstype == tmpfs ]] && echo "WARNING: tmpfs makes every fsync free; the figures mean nothing there" >&2
+
+if [[ $want_concurrent == 1 ]]; then
+    /usr/bin/python3 "$here/driver.py" "$out" --concurrent
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    exit 0
+fi
 
 if [[ $want_tx == 1 ]]; then
     /usr/bin/python3 "$here/driver.py" "$out" --tx

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using AtomicFiles.Commit;
 using AtomicFiles.Logging;
@@ -108,7 +109,7 @@ public sealed class AtomicFileWriter : Stream
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     FlushBuffer();
-                    PublishStaged(cancellationToken);
+                    return PublishStaged(directoryFlushAsync: true, cancellationToken).AsTask();
                 },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -245,7 +246,9 @@ public sealed class AtomicFileWriter : Stream
         {
             ThrowIfPoisoned();
             FlushBuffer();
-            PublishStaged(cancellationToken);
+            var publish = PublishStaged(directoryFlushAsync: false, cancellationToken);
+            Debug.Assert(publish.IsCompleted, "A commit that never awaits completes synchronously.");
+            publish.GetAwaiter().GetResult();
         }
         catch (Exception e)
         {
@@ -265,11 +268,19 @@ public sealed class AtomicFileWriter : Stream
         _commitStarted = true;
     }
 
-    private void PublishStaged(CancellationToken cancellationToken)
+    private async ValueTask PublishStaged(bool directoryFlushAsync, CancellationToken cancellationToken)
     {
         try
         {
-            _staged.Commit(_overwrite, _fileOffset, cancellationToken);
+            if (directoryFlushAsync)
+            {
+                await _staged.CommitAsync(_overwrite, _fileOffset, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                _staged.Commit(_overwrite, _fileOffset, cancellationToken);
+            }
+
             IsCommitted = true;
         }
         catch (DurabilityNotConfirmedException)

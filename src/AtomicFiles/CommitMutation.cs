@@ -54,4 +54,10 @@ internal enum CommitMutation
 
     /// <summary>A transaction operation that supersedes an earlier staging of the same path leaves that staging's temp on disk.</summary>
     SupersedeKeepsTemp = 1 << 18,
+
+    /// <summary>
+    /// A commit that finds a flush of its directory under way is acknowledged by that flush, which may have begun before
+    /// its rename, instead of by the next one (<see cref="Commit.DirectoryFlushGroup"/>).
+    /// </summary>
+    AcknowledgeFromRunningDirectoryFlush = 1 << 22,
 }

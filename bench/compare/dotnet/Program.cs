@@ -4,7 +4,7 @@ using AtomicFiles;
 
 // dotnet AtomicFiles.Compare.dll {atomicfile-full|atomicfile-fileonly|atomicfile-full-async|filestream} DIR  — a worker for driver.py
 // dotnet AtomicFiles.Compare.dll alloc DIR                                               — the allocation check
-// A worker also answers "seqN K" (N sequential 4 KiB writes, one sample per batch of N) and, with atomicfile-full or
+// A worker also answers "concT N" (T writers × N replaces of their own file in DIR, one time for the batch) and "seqN K" (N sequential 4 KiB writes, one sample per batch of N) and, with atomicfile-full or
 // atomicfile-fileonly, "txN K" (one transaction of the same N files): DIR is the root, the files are DIR/files/file{i}.bin.
 const int LargeLength = 64 << 20;
 
@@ -40,6 +40,17 @@ while (Console.ReadLine() is { } line)
 {
     var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
     var count = int.Parse(parts[1], CultureInfo.InvariantCulture);
+    if (parts[0].StartsWith("conc", StringComparison.Ordinal))
+    {
+        var threads = int.Parse(parts[0].AsSpan(4), CultureInfo.InvariantCulture);
+        var elapsed = mode == "atomicfile-full-async"
+            ? Concurrent.RunAsync(directory, threads, count, content.AsMemory(0, 4096), options)
+            : Concurrent.Run(directory, threads, count, content.AsMemory(0, 4096), options);
+        Console.Out.WriteLine(elapsed.TotalMilliseconds.ToString("F4", CultureInfo.InvariantCulture));
+        Console.Out.Flush();
+        continue;
+    }
+
     if (Batches.TryParse(parts[0], directory) is { } batch)
     {
         var batchTimes = new string[count];
@@ -81,6 +92,54 @@ while (Console.ReadLine() is { } line)
 }
 
 return 0;
+
+/// <summary>
+/// Concurrent writers (driver.py --concurrent): T writers, each replacing its own 4 KiB file DIR/file{t}.bin N times,
+/// all in one directory. Sync: T threads started together. Async: T tasks on the thread pool, each awaiting its writes.
+/// </summary>
+internal static class Concurrent
+{
+    internal static TimeSpan Run(string directory, int threads, int count, ReadOnlyMemory<byte> data, AtomicFileOptions options)
+    {
+        using var start = new Barrier(threads + 1);
+        var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
+        {
+            var path = Path.Join(directory, $"file{t}.bin");
+            start.SignalAndWait();
+            for (var i = 0; i < count; i++)
+            {
+                AtomicFile.WriteAllBytes(path, data.Span, options);
+            }
+        })).ToArray();
+        foreach (var worker in workers)
+        {
+            worker.Start();
+        }
+
+        start.SignalAndWait();
+        var begin = Stopwatch.GetTimestamp();
+        foreach (var worker in workers)
+        {
+            worker.Join();
+        }
+
+        return Stopwatch.GetElapsedTime(begin);
+    }
+
+    internal static TimeSpan RunAsync(string directory, int threads, int count, ReadOnlyMemory<byte> data, AtomicFileOptions options)
+    {
+        var begin = Stopwatch.GetTimestamp();
+        Task.WaitAll(Enumerable.Range(0, threads).Select(t => Task.Run(async () =>
+        {
+            var path = Path.Join(directory, $"file{t}.bin");
+            for (var i = 0; i < count; i++)
+            {
+                await AtomicFile.WriteAllBytesAsync(path, data, options).ConfigureAwait(false);
+            }
+        })).ToArray());
+        return Stopwatch.GetElapsedTime(begin);
+    }
+}
 
 /// <summary>Many files at once: N sequential writes against one transaction of the same N files (the issue-6 target).</summary>
 internal static class Batches

@@ -108,6 +108,20 @@ internal sealed class StagedFile : IDisposable
     /// </summary>
     internal void Commit(bool overwrite, long bytes, CancellationToken cancellationToken)
     {
+        var commit = CommitCore(overwrite, bytes, directoryFlushAsync: false, cancellationToken);
+        Debug.Assert(commit.IsCompleted, "A commit that never awaits completes synchronously.");
+        commit.GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// <see cref="Commit"/>, awaiting rather than blocking while another commit's directory flush covers this one.
+    /// Called on a thread-pool thread: the file flush and the rename block it, as they would any thread.
+    /// </summary>
+    internal ValueTask CommitAsync(bool overwrite, long bytes, CancellationToken cancellationToken) =>
+        CommitCore(overwrite, bytes, directoryFlushAsync: true, cancellationToken);
+
+    private async ValueTask CommitCore(bool overwrite, long bytes, bool directoryFlushAsync, CancellationToken cancellationToken)
+    {
         var start = Stopwatch.GetTimestamp();
         var renameBeforeFlush = (_options.Mutation & CommitMutation.RenameBeforeFileFlush) != 0;
         if (!renameBeforeFlush)
@@ -138,7 +152,15 @@ internal sealed class StagedFile : IDisposable
         {
             if (_options.Durability == Durability.Full && (_options.Mutation & CommitMutation.SkipDirectoryFlush) == 0)
             {
-                _platform.FlushDirectory(Target.Directory);
+                // Shared with the other commits into this directory that are under way (group commit).
+                if (directoryFlushAsync)
+                {
+                    await DirectoryFlushGroup.FlushAsync(_platform, Target.Directory, _options).ConfigureAwait(false);
+                }
+                else
+                {
+                    DirectoryFlushGroup.Flush(_platform, Target.Directory, _options);
+                }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -456,7 +456,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
 
         if (FlushesDirectories)
         {
-            _platform.FlushDirectory(_root.FullPath);
+            DirectoryFlushGroup.Flush(_platform, _root.FullPath, _options);
             Step("journal directory fsync");
         }
     }
@@ -523,7 +523,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
             var (directory, firstFile) = touched;
             try
             {
-                _platform.FlushDirectory(Path.Join(_root.FullPath, directory));
+                DirectoryFlushGroup.Flush(_platform, Path.Join(_root.FullPath, directory), _options);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -569,7 +569,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     {
         try
         {
-            _platform.FlushDirectory(directory);
+            DirectoryFlushGroup.Flush(_platform, directory, _options);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
