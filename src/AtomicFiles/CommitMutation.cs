@@ -48,4 +48,11 @@ internal enum CommitMutation
 
     /// <summary>A transaction operation that supersedes an earlier staging of the same path leaves that staging's temp on disk.</summary>
     SupersedeKeepsTemp = 1 << 18,
+
+    /// <summary>
+    /// On Windows, every rename is a MoveFileEx, as on a volume that refuses the POSIX-semantics rename: a reader of the
+    /// target then blocks the replace. Exercises the fallback where the volume would not, and is the defect the
+    /// readers-never-block tests catch.
+    /// </summary>
+    WindowsMoveFileExOnly = 1 << 19,
 }
