@@ -1,6 +1,5 @@
 using AtomicFiles.CrashTests.NaiveWriter;
 using AtomicFiles.Tool.Torture;
-using Xunit.Abstractions;
 
 namespace AtomicFiles.CrashTests;
 
@@ -44,7 +43,7 @@ public sealed class TortureTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Torture_NaiveInPlaceAndTransactionWriters_AreCaughtWithViolations()
     {
-        var settings = new TortureSettings(_dir.Path, TimeSpan.FromSeconds(30), Writers: 4, FileSize: 64 * 1024, NaiveWriterProgram.Launcher)
+        var settings = new TortureSettings(_dir.Path, TimeSpan.FromSeconds(30), Writers: 4, FileSize: 64 * 1024, NaiveWriterLauncher.Launcher)
         {
             MaxKills = 100,
             MaxWriterLifetime = TimeSpan.FromMilliseconds(150),

@@ -72,7 +72,8 @@ public static class ToolProcess
         IEnumerable<string> args, IEnumerable<string>? wrapper = null, string? toolDll = null, IReadOnlyDictionary<string, string>? environment = null,
         string? workingDirectory = null)
     {
-        var command = (wrapper ?? []).Concat([DotnetHost, toolDll ?? ToolDll]).Concat(args).ToList();
+        var (program, programArgs) = ManagedProgram.Command(toolDll ?? ToolDll);
+        var command = (wrapper ?? []).Append(program).Concat(programArgs).Concat(args).ToList();
         var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardInput = true,
