@@ -513,7 +513,7 @@ internal static class TransactionRecovery
             || Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Interop.Errors.ERROR_DIR_NOT_EMPTY) || Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Interop.Errors.ERROR_ALREADY_EXISTS),
         IOException io => io.HResult == Platform.Interop.Interop.Errno.EISDIR || io.HResult == Platform.Interop.Interop.Errno.ENOTDIR
             || io.HResult == Platform.Interop.Interop.Errno.EEXIST || io.HResult == Platform.Interop.Interop.Errno.ELOOP
-            || io.HResult == Platform.Interop.Interop.Errno.EXDEV || io.HResult == (OperatingSystem.IsLinux() ? 39 : 66) /* ENOTEMPTY */,
+            || io.HResult == Platform.Interop.Interop.Errno.EXDEV || io.HResult == Platform.Interop.Interop.Errno.ENOTEMPTY,
         _ => false,
     };
 
