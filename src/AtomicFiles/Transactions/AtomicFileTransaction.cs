@@ -240,7 +240,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         try
         {
             TransactionRecovery.ThrowIfJournalUntrusted(root, options);
-            rootLock = await FileLock.AcquireAsync(root.Directory, TransactionRoot.LockFileName, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, cancellationToken).ConfigureAwait(false);
+            rootLock = await FileLock.AcquireAsync(root.Directory, TransactionRoot.LockFileName, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, options.TimeProvider, cancellationToken, options.Mutation).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
 
             // Recovery renames and flushes: off the caller's thread.
@@ -263,7 +263,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         try
         {
             TransactionRecovery.ThrowIfJournalUntrusted(root, options);
-            rootLock = FileLock.Acquire(root.Directory, TransactionRoot.LockFileName, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, CancellationToken.None);
+            rootLock = FileLock.Acquire(root.Directory, TransactionRoot.LockFileName, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, options.TimeProvider, CancellationToken.None, options.Mutation);
             TransactionRecovery.RecoverLocked(root, options);
             return new AtomicFileTransaction(root, rootLock, options);
         }

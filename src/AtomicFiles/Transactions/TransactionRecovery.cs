@@ -47,7 +47,7 @@ internal static class TransactionRecovery
             return Untrusted(found, options);
         }
 
-        using var rootLock = FileLock.Acquire(root.Directory, TransactionRoot.LockFileName, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, cancellationToken);
+        using var rootLock = FileLock.Acquire(root.Directory, TransactionRoot.LockFileName, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, options.TimeProvider, cancellationToken, options.Mutation);
         return RecoverLockedCore(root, options);
     }
 

@@ -261,7 +261,7 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
 
     private static void RenameWithRetries(string tempPath, string targetPath, bool replace, AtomicFileOptions options)
     {
-        var deadline = Environment.TickCount64 + (long)options.WindowsRetryTimeout.TotalMilliseconds;
+        var started = options.TimeProvider.GetTimestamp();
         var delay = FirstRetryDelayMilliseconds;
         for (var attempt = 1; ; attempt++)
         {
@@ -272,7 +272,7 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
             }
 
             var transient = error == Errors.ERROR_ACCESS_DENIED || WindowsErrors.IsSharingConflict(error);
-            if (!transient || Environment.TickCount64 + delay > deadline)
+            if (!transient || options.TimeProvider.GetElapsedTime(started) + TimeSpan.FromMilliseconds(delay) > options.WindowsRetryTimeout)
             {
                 throw WindowsErrors.ToException(error, replace ? "Replacing" : "Creating", targetPath);
             }
@@ -282,7 +282,8 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
                 Log.ReplaceRetry(logger, targetPath, error, attempt, delay);
             }
 
-            Thread.Sleep(delay);
+            // A timer of the options' clock, so tests decide when the retry comes.
+            Task.Delay(TimeSpan.FromMilliseconds(delay), options.TimeProvider).GetAwaiter().GetResult();
             delay = Math.Min(delay * 2, MaxRetryDelayMilliseconds);
         }
     }
