@@ -60,4 +60,11 @@ internal enum CommitMutation
     /// its rename, instead of by the next one (<see cref="Commit.DirectoryFlushGroup"/>).
     /// </summary>
     AcknowledgeFromRunningDirectoryFlush = 1 << 22,
+
+    /// <summary>
+    /// On Windows, every rename is a MoveFileEx, as on a volume that refuses the POSIX-semantics rename: a reader of the
+    /// target then blocks the replace. Exercises the fallback where the volume would not, and is the defect the
+    /// readers-never-block tests catch.
+    /// </summary>
+    WindowsMoveFileExOnly = 1 << 19,
 }

@@ -34,6 +34,10 @@ public sealed partial class ReadmeCallsTests : IDisposable
         AtomicFile.WriteAllText(path, text, options);     await AtomicFile.WriteAllTextAsync(path, text, options, ct);
         AtomicFile.WriteAllLines(path, lines, options);   await AtomicFile.WriteAllLinesAsync(path, lines, options, ct);
         File.ReadAllLines(path).Should().Equal(lines);
+        byte[] content = AtomicFile.ReadAllBytes(path);   content = await AtomicFile.ReadAllBytesAsync(path, ct);
+        string current = AtomicFile.ReadAllText(path);    current = await AtomicFile.ReadAllTextAsync(path, ct);
+        current.Should().Be(string.Join(Environment.NewLine, lines) + Environment.NewLine);
+        content.Should().Equal(File.ReadAllBytes(path));
 
         using (var tx = AtomicFile.BeginTransaction(root))
         {
@@ -67,7 +71,7 @@ public sealed partial class ReadmeCallsTests : IDisposable
     }
 
 
-    // A README line calling the one-call writes, beginning a transaction, recovering asynchronously, or staging in a transaction.
-    [GeneratedRegex(@"^(?:.*AtomicFile\.(?:WriteAll|BeginTransaction|RecoverAsync).*|\s+(?:await )?tx\..*)$", RegexOptions.Multiline)]
+    // A README line calling the one-call writes or reads, beginning a transaction, recovering asynchronously, or staging in a transaction.
+    [GeneratedRegex(@"^(?:.*AtomicFile\.(?:WriteAll|ReadAll|BeginTransaction|RecoverAsync).*|\s+(?:await )?tx\..*)$", RegexOptions.Multiline)]
     private static partial Regex CallLine();
 }

@@ -1,6 +1,10 @@
 namespace AtomicFiles.Testing;
 
-/// <summary>What a test needs from the machine beyond .NET. CI (.ci/run) installs all of it and fails on any skip.</summary>
+/// <summary>
+/// What a test needs from the machine beyond .NET. CI (.ci/run) installs all of it and fails on any skip. Every
+/// requirement but <see cref="Windows"/> is a Linux one (root there, Linux tools, Linux filesystems), so a test that names
+/// any of them is Linux-only: not collected on Windows or macOS. A <see cref="Windows"/> test is collected only on Windows.
+/// </summary>
 [Flags]
 public enum Requirement
 {
@@ -13,4 +17,5 @@ public enum Requirement
     Xfs = 32,
     Btrfs = 64,
     QemuStorageDaemon = 128,
+    Windows = 256,
 }

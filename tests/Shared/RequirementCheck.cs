@@ -3,6 +3,20 @@ namespace AtomicFiles.Testing;
 /// <summary>Finds what is missing for a test, so it can skip with the reason on a laptop (and fail CI, which counts skips).</summary>
 public static class RequirementCheck
 {
+    /// <summary>
+    /// Whether a test needing <paramref name="requirements"/> belongs to this platform's run at all: a Windows test only
+    /// on Windows, a test with any Linux requirement only on Linux, a test with none everywhere.
+    /// </summary>
+    public static bool IsForThisPlatform(Requirement requirements)
+    {
+        if (requirements.HasFlag(Requirement.Windows))
+        {
+            return OperatingSystem.IsWindows();
+        }
+
+        return (requirements & ~Requirement.Windows) == Requirement.None || OperatingSystem.IsLinux();
+    }
+
     /// <summary>The reason the machine cannot run a test needing <paramref name="requirements"/>; null if it can.</summary>
     public static string? MissingReason(Requirement requirements)
     {

@@ -55,6 +55,9 @@ internal static class ToolProcess
         string? workingDirectory = null) =>
         Command.Start(CommandLine(args, wrapper, toolDll), environment, workingDirectory);
 
-    private static List<string> CommandLine(IEnumerable<string> args, IEnumerable<string>? wrapper, string? toolDll) =>
-        [.. wrapper ?? [], DotnetHost, toolDll ?? ToolDll, .. args];
+    private static List<string> CommandLine(IEnumerable<string> args, IEnumerable<string>? wrapper, string? toolDll)
+    {
+        var (program, programArgs) = ManagedProgram.Command(toolDll ?? ToolDll);
+        return [.. wrapper ?? [], program, .. programArgs, .. args];
+    }
 }

@@ -129,10 +129,18 @@ public static class TransactionFileSet
     /// <summary>
     /// Reads a file without taking a lock: .NET's own File.ReadAllBytes takes a shared flock, which an exclusive flock
     /// a live process holds on a file in the tree (a liveness-lock probe on macOS, an Update sidecar) would refuse.
-    /// Unix only.
+    /// On Windows, where there is no flock, a read that shares everything, so a live holder's share mode does not refuse it.
     /// </summary>
     private static byte[] ReadIgnoringLocks(string path)
     {
+        if (OperatingSystem.IsWindows())
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        }
+
         using var handle = AtomicFiles.Platform.Interop.Interop.Sys.Open(path, AtomicFiles.Platform.Interop.Interop.OpenFlags.O_RDONLY, 0);
         if (handle.IsInvalid)
         {

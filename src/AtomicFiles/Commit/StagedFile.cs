@@ -3,6 +3,7 @@ using AtomicFiles.Logging;
 using AtomicFiles.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
+using static AtomicFiles.Platform.Interop.Interop;
 
 namespace AtomicFiles.Commit;
 
@@ -55,7 +56,7 @@ internal sealed class StagedFile : IDisposable
             {
                 var tempName = TempFileName.For(target.FileName);
                 announce?.Invoke(target.Directory.Join(tempName));
-                if (platform.TryCreateTemp(target.Directory, tempName, target.Existing, options) is { } handle)
+                if (platform.TryCreateTemp(target.Directory, tempName, target.FileName, target.Existing, options) is { } handle)
                 {
                     return new StagedFile(target, tempName, handle, options);
                 }
@@ -90,13 +91,22 @@ internal sealed class StagedFile : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         _platform.ReleaseBeforeRename(Handle, TempPath);
 
-        if (overwrite)
+        try
         {
-            _platform.Replace(Target.Directory, TempName, Target.FileName, _options);
+            if (overwrite)
+            {
+                _platform.Replace(Target.Directory, TempName, Target.FileName, _options);
+            }
+            else if (!_platform.TryPublishNew(Target.Directory, TempName, Target.FileName, _options))
+            {
+                throw AlreadyExists(Target.FullPath);
+            }
         }
-        else if (!_platform.TryPublishNew(Target.Directory, TempName, Target.FileName, _options))
+        catch (DurabilityNotConfirmedException)
         {
-            throw AlreadyExists(Target.FullPath);
+            // Published, only not confirmed durable (Windows flushes the rename itself): the temp is gone, not to be removed.
+            _published = true;
+            throw;
         }
 
         _published = true;
@@ -237,6 +247,6 @@ internal sealed class StagedFile : IDisposable
     internal static IOException AlreadyExists(string path) => new($"The file '{path}' already exists; CreateNew never replaces a file.")
     {
         // The HResult the BCL gives for FileMode.CreateNew on an existing file: EEXIST on Unix, ERROR_FILE_EXISTS on Windows.
-        HResult = OperatingSystem.IsWindows() ? unchecked((int)0x80070050) : Platform.Interop.Interop.Errno.EEXIST,
+        HResult = OperatingSystem.IsWindows() ? Errors.ToHResult(Errors.ERROR_FILE_EXISTS) : Errno.EEXIST,
     };
 }

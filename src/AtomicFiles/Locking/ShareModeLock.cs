@@ -27,6 +27,6 @@ internal static class ShareModeLock
     private static bool IsLockConflict(IOException e) =>
         e is not FileNotFoundException and not DirectoryNotFoundException
         && (OperatingSystem.IsWindows()
-            ? (e.HResult & 0xFFFF) is 32 or 33
+            ? Platform.Windows.WindowsErrors.IsSharingConflict(e)
             : e.HResult == Platform.Interop.Interop.Errno.EWOULDBLOCK);
 }

@@ -82,4 +82,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 36, Level = LogLevel.Warning,
         Message = "Completing the transaction of {JournalPath}: the staged content of {Path} ({TempPath}) could not be read to check its hash, and is published unchecked")]
     internal static partial void RecoveryContentUnchecked(ILogger logger, Exception exception, string journalPath, string path, string tempPath);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Debug,
+        Message = "Replaced {Path} by MoveFileEx: the volume refused the POSIX-semantics rename (Windows error {Error}), so a reader holding the old file makes this replace wait")]
+    internal static partial void RenameFellBack(ILogger logger, string path, int error);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Debug,
+        Message = "Could not give the temp of {Path} the owner of the file it replaces (Windows error {Error}); it keeps the writer as owner, and the replaced file's access list")]
+    internal static partial void WindowsOwnerNotPreserved(ILogger logger, string path, int error);
 }

@@ -86,7 +86,12 @@ internal abstract class FileSystemPlatform
     /// Creates <paramref name="tempName"/> exclusively, with permissions never wider than the final file's, and locks
     /// it for this writer's lifetime so recovery never deletes it. Returns <see langword="null"/> if the name is taken.
     /// </summary>
-    internal abstract SafeFileHandle? TryCreateTemp(DirectoryHandle directory, string tempName, ExistingFile? replaced, AtomicFileOptions options);
+    /// <param name="directory">Where both the temp and its target are.</param>
+    /// <param name="tempName">The temp's name.</param>
+    /// <param name="targetName">The name the temp will be published as: where Windows reads the security descriptor and attributes to keep.</param>
+    /// <param name="replaced">What is at <paramref name="targetName"/> now, if anything.</param>
+    /// <param name="options">How to write.</param>
+    internal abstract SafeFileHandle? TryCreateTemp(DirectoryHandle directory, string tempName, string targetName, ExistingFile? replaced, AtomicFileOptions options);
 
     /// <summary>Forces the file's data to stable storage and reports any failure (never swallowed, never retried).</summary>
     internal abstract void FlushFile(SafeFileHandle handle, string path);

@@ -509,7 +509,8 @@ internal static class TransactionRecovery
     private static bool IsImpossibleNow(Exception e) => e switch
     {
         UnauthorizedAccessException or DirectoryNotFoundException or FileNotFoundException or PathTooLongException => true,
-        IOException io when OperatingSystem.IsWindows() => io.HResult is unchecked((int)0x80070005) or unchecked((int)0x80070091) or unchecked((int)0x800700B7),
+        IOException io when OperatingSystem.IsWindows() => Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Interop.Errors.ERROR_ACCESS_DENIED)
+            || Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Interop.Errors.ERROR_DIR_NOT_EMPTY) || Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Interop.Errors.ERROR_ALREADY_EXISTS),
         IOException io => io.HResult == Platform.Interop.Interop.Errno.EISDIR || io.HResult == Platform.Interop.Interop.Errno.ENOTDIR
             || io.HResult == Platform.Interop.Interop.Errno.EEXIST || io.HResult == Platform.Interop.Interop.Errno.ELOOP
             || io.HResult == Platform.Interop.Interop.Errno.EXDEV || io.HResult == Platform.Interop.Interop.Errno.ENOTEMPTY,

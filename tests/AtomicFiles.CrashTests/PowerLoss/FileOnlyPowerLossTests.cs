@@ -1,6 +1,5 @@
 using AtomicFiles.PowerLoss.Running;
 using AtomicFiles.PowerLoss.Scenarios;
-using Xunit.Abstractions;
 
 namespace AtomicFiles.CrashTests.PowerLoss;
 

@@ -18,7 +18,7 @@ public sealed class PowerLossFixture : IDisposable
         return (scratch, new PowerLossSimulator(scratch, WorkloadLauncher));
     });
 
-    /// <summary>The workload child: this test assembly's own Main (NaiveWriterProgram hands it to WorkloadChild).</summary>
+    /// <summary>The workload child: this test assembly's own Main (CrashTestsProgram hands it to WorkloadChild).</summary>
     public static WorkloadLauncher WorkloadLauncher =>
         new(ToolProcess.DotnetHost, [Path.Join(AppContext.BaseDirectory, "AtomicFiles.CrashTests.dll")]);
 

@@ -1,5 +1,4 @@
 using AtomicFiles.PowerLoss.Running;
-using Xunit.Abstractions;
 
 namespace AtomicFiles.CrashTests.PowerLoss;
 

@@ -6,8 +6,8 @@ namespace AtomicFiles.Tests.Packaging;
 /// <summary>
 /// What a user does with the packages: reference the library from a local feed in a fresh app outside the solution,
 /// build, run, publish trimmed and self-contained with zero trim warnings; install the tool and use it.
-/// With <c>ATOMICFILES_SMOKE_PUBLISH=aot</c> the app is published with Native AOT instead: the GitHub workflow does
-/// that, because the ILCompiler package it needs is not served on every machine.
+/// With <c>ATOMICFILES_SMOKE_PUBLISH=aot</c> the app is published with Native AOT instead: .ci/run and the GitHub
+/// workflow do that as a second run of this class.
 /// </summary>
 public sealed class ConsumerSmokeTests : IDisposable
 {

@@ -140,7 +140,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         }
     }
 
-    internal override SafeFileHandle? TryCreateTemp(DirectoryHandle directory, string tempName, ExistingFile? replaced, AtomicFileOptions options)
+    internal override SafeFileHandle? TryCreateTemp(DirectoryHandle directory, string tempName, string targetName, ExistingFile? replaced, AtomicFileOptions options)
     {
         var preserve = options.PreserveMetadata && replaced is { Kind: FileKind.RegularFile };
 

@@ -6,13 +6,19 @@ using static AtomicFiles.Platform.Interop.Interop;
 namespace AtomicFiles.Platform.Windows;
 
 /// <summary>
-/// Windows: MoveFileExW with WRITE_THROUGH (never COPY_ALLOWED), FlushFileBuffers, and bounded retries while
-/// antivirus or indexers briefly hold the target.
+/// Windows: temps created with the replaced file's security descriptor and attributes, FlushFileBuffers, a
+/// POSIX-semantics rename that readers sharing delete access do not block (MoveFileExW with WRITE_THROUGH, never
+/// COPY_ALLOWED, where the volume refuses it), and bounded retries while antivirus or indexers briefly hold the target.
 /// </summary>
 internal sealed class WindowsFileSystem : FileSystemPlatform
 {
     private const int FirstRetryDelayMilliseconds = 10;
     private const int MaxRetryDelayMilliseconds = 250;
+
+    // What a replaced file's attributes pass on to its successor. Read-only is refused before any write; the others
+    // (compressed, encrypted, sparse, reparse point) are states of the old file's data, not settings of the name.
+    private const FileAttributes KeptAttributes =
+        FileAttributes.Hidden | FileAttributes.System | FileAttributes.Archive | FileAttributes.NotContentIndexed;
 
     internal override void ReleaseBeforeRename(SafeFileHandle handle, string tempPath) => handle.Dispose();
 
@@ -98,15 +104,85 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
         }
     }
 
-    internal override SafeFileHandle? TryCreateTemp(DirectoryHandle directory, string tempName, ExistingFile? replaced, AtomicFileOptions options)
+    internal override SafeFileHandle? TryCreateTemp(
+        DirectoryHandle directory, string tempName, string targetName, ExistingFile? replaced, AtomicFileOptions options)
     {
         var tempPath = directory.Join(tempName);
+        var targetPath = directory.Join(targetName);
+        var preserve = options.PreserveMetadata && replaced is { Kind: FileKind.RegularFile };
+        var attributes = preserve ? KeptAttributesOf(targetPath) : 0;
+
+        // With the replaced file's descriptor from its creation: a temp that inherited the directory's access list and
+        // was narrowed afterwards would be readable, in between, by whoever the directory lets read.
+        using var descriptor = preserve ? ReadDescriptor(targetPath, withOwner: true) : null;
+        var handle = CreateTemp(tempPath, descriptor, attributes);
+        var error = handle.IsInvalid ? Marshal.GetLastPInvokeError() : 0;
+        if (error == Errors.ERROR_INVALID_OWNER && descriptor is not null)
+        {
+            // Only a privileged process can make a file another user's. Like chown on Unix, where allowed: the access
+            // list, which decides who reads the file, is kept all the same.
+            handle.Dispose();
+            if (options.Logger is { } logger)
+            {
+                Log.WindowsOwnerNotPreserved(logger, targetPath, error);
+            }
+
+            using var daclOnly = ReadDescriptor(targetPath, withOwner: false);
+            handle = CreateTemp(tempPath, daclOnly, attributes);
+            error = handle.IsInvalid ? Marshal.GetLastPInvokeError() : 0;
+        }
+
+        if (error == 0)
+        {
+            return handle;
+        }
+
+        handle.Dispose();
+        return error is Errors.ERROR_FILE_EXISTS or Errors.ERROR_ALREADY_EXISTS
+            ? null
+            : throw WindowsErrors.ToException(error, "Creating the temp file", tempPath);
+    }
+
+    private static unsafe SafeFileHandle CreateTemp(string tempPath, SecurityDescriptorCopy? descriptor, FileAttributes attributes)
+    {
+        var security = new Kernel32.SECURITY_ATTRIBUTES
+        {
+            nLength = sizeof(Kernel32.SECURITY_ATTRIBUTES),
+            lpSecurityDescriptor = descriptor is null ? null : descriptor.Descriptor,
+        };
+
+        // No sharing: a recovery sweep can neither delete nor open exclusively a temp whose writer holds it, and that
+        // refusal is how it tells a live writer's temp from an orphan.
+        return Kernel32.CreateFile(
+            Win32Path.Extended(tempPath),
+            Kernel32.GENERIC_WRITE,
+            0,
+            descriptor is null ? null : &security,
+            Kernel32.CREATE_NEW,
+            attributes == 0 ? (uint)FileAttributes.Normal : (uint)attributes,
+            0);
+    }
+
+    private static FileAttributes KeptAttributesOf(string targetPath)
+    {
         try
         {
-            // FileShare.None: recovery cannot delete the temp while this writer holds it open.
-            return File.OpenHandle(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            return File.GetAttributes(targetPath) & KeptAttributes;
         }
-        catch (IOException e) when ((e.HResult & 0xFFFF) is Errors.ERROR_FILE_EXISTS or Errors.ERROR_ALREADY_EXISTS)
+        catch (FileNotFoundException)
+        {
+            return 0;
+        }
+    }
+
+    // The replaced file removed meanwhile: there is nothing to keep, as for a new file.
+    private static SecurityDescriptorCopy? ReadDescriptor(string targetPath, bool withOwner)
+    {
+        try
+        {
+            return SecurityDescriptorCopy.Read(targetPath, withOwner);
+        }
+        catch (FileNotFoundException)
         {
             return null;
         }
@@ -116,44 +192,46 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
     {
         if (!Kernel32.FlushFileBuffers(handle))
         {
-            throw ToException(Marshal.GetLastPInvokeError(), "Flushing to disk", path);
+            throw WindowsErrors.ToException(Marshal.GetLastPInvokeError(), "Flushing to disk", path);
         }
     }
 
     internal override void Replace(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options) =>
-        MoveWithRetries(directory.Join(tempName), directory.Join(targetName), Kernel32.MOVEFILE_REPLACE_EXISTING | WriteThrough(options), options);
+        RenameWithRetries(directory.Join(tempName), directory.Join(targetName), replace: true, options);
 
     internal override bool TryPublishNew(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options)
     {
-        var (tempPath, targetPath) = (directory.Join(tempName), directory.Join(targetName));
         try
         {
-            MoveWithRetries(tempPath, targetPath, WriteThrough(options), options);
+            RenameWithRetries(directory.Join(tempName), directory.Join(targetName), replace: false, options);
             return true;
         }
-        catch (IOException e) when ((e.HResult & 0xFFFF) is Errors.ERROR_FILE_EXISTS or Errors.ERROR_ALREADY_EXISTS)
+        catch (IOException e) when (WindowsErrors.IsAlreadyExists(e))
         {
             return false;
         }
     }
 
-    // NTFS journals its metadata and MOVEFILE_WRITE_THROUGH returns only once the move is on disk.
+    // NTFS journals its metadata: the rename itself was made durable by the flush after the POSIX-semantics rename, or
+    // by MOVEFILE_WRITE_THROUGH.
     internal override void FlushDirectory(DirectoryHandle directory)
     {
     }
 
     internal override void DeleteFile(DirectoryHandle directory, string name) => File.Delete(directory.Join(name));
 
+    // Sharing write and delete, as AtomicFile.OpenRead does: reading a staged temp never blocks its replace.
     internal override SafeFileHandle OpenToRead(DirectoryHandle directory, string name) =>
-        File.OpenHandle(directory.Join(name), FileMode.Open, FileAccess.Read, FileShare.Read);
+        File.OpenHandle(directory.Join(name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
 
     internal override void DeleteFile(string path) => File.Delete(path);
 
     internal override TempFileState CheckTemp(string tempPath, bool remove)
     {
-        // A live writer holds its temp open with FileShare.None: deleting it, or opening it exclusively, fails with a
-        // sharing violation, and that failure is exactly "alive". The one unguarded instant is after the writer closes
-        // its temp to rename it (ClosesBeforeRename): a sweep then makes that commit fail, with the target unchanged.
+        // A live writer holds its temp open without sharing: deleting it, or opening it exclusively, fails with a sharing
+        // violation, and that failure is exactly "alive". The one unguarded instant is between the writer closing its
+        // temp (ReleaseBeforeRename) and opening it again to rename it: a sweep then makes that commit fail with the
+        // target unchanged, never publishes a partial temp.
         try
         {
             if (remove)
@@ -175,31 +253,28 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
         {
             return TempFileState.Skipped;
         }
-        catch (IOException e) when ((e.HResult & 0xFFFF) is Errors.ERROR_SHARING_VIOLATION or Errors.ERROR_LOCK_VIOLATION)
+        catch (IOException e) when (WindowsErrors.IsSharingConflict(e))
         {
             return TempFileState.InUse;
         }
     }
 
-    private static uint WriteThrough(AtomicFileOptions options) =>
-        options.Durability == Durability.Full ? Kernel32.MOVEFILE_WRITE_THROUGH : 0;
-
-    private static void MoveWithRetries(string tempPath, string targetPath, uint flags, AtomicFileOptions options)
+    private static void RenameWithRetries(string tempPath, string targetPath, bool replace, AtomicFileOptions options)
     {
         var started = options.TimeProvider.GetTimestamp();
         var delay = FirstRetryDelayMilliseconds;
         for (var attempt = 1; ; attempt++)
         {
-            if (Kernel32.MoveFileEx(tempPath, targetPath, flags))
+            var error = Rename(tempPath, targetPath, replace, options);
+            if (error == 0)
             {
                 return;
             }
 
-            var error = Marshal.GetLastPInvokeError();
-            var transient = error is Errors.ERROR_ACCESS_DENIED or Errors.ERROR_SHARING_VIOLATION or Errors.ERROR_LOCK_VIOLATION;
+            var transient = error == Errors.ERROR_ACCESS_DENIED || WindowsErrors.IsSharingConflict(error);
             if (!transient || options.TimeProvider.GetElapsedTime(started) + TimeSpan.FromMilliseconds(delay) > options.WindowsRetryTimeout)
             {
-                throw ToException(error, "Replacing", targetPath);
+                throw WindowsErrors.ToException(error, replace ? "Replacing" : "Creating", targetPath);
             }
 
             if (options.Logger is { } logger)
@@ -213,17 +288,26 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
         }
     }
 
-    private static Exception ToException(int error, string action, string path)
+    /// <summary>One attempt: the POSIX-semantics rename, else MoveFileEx where the volume refuses it. 0 or the Win32 error.</summary>
+    private static int Rename(string tempPath, string targetPath, bool replace, AtomicFileOptions options)
     {
-        var message = $"{action} '{path}' failed: {Marshal.GetPInvokeErrorMessage(error)} (Windows error {error}).";
-        Exception exception = error switch
+        var flush = options.Durability == Durability.Full;
+        if ((options.Mutation & CommitMutation.WindowsMoveFileExOnly) == 0)
         {
-            Errors.ERROR_ACCESS_DENIED => new UnauthorizedAccessException(message),
-            Errors.ERROR_FILE_NOT_FOUND => new FileNotFoundException(message, path),
-            Errors.ERROR_PATH_NOT_FOUND => new DirectoryNotFoundException(message),
-            _ => new IOException(message),
-        };
-        exception.HResult = unchecked((int)0x80070000) | error;
-        return exception;
+            var error = PosixRename.TryRename(tempPath, targetPath, replace, flush);
+            if (!PosixRename.IsRefusedByVolume(error))
+            {
+                return error;
+            }
+
+            // Not remembered: another volume, or this one remounted, may take it; one refused call costs far less than the flush.
+            if (options.Logger is { } logger)
+            {
+                Log.RenameFellBack(logger, targetPath, error);
+            }
+        }
+
+        var flags = (replace ? Kernel32.MOVEFILE_REPLACE_EXISTING : 0) | (flush ? Kernel32.MOVEFILE_WRITE_THROUGH : 0);
+        return Kernel32.MoveFileEx(Win32Path.Extended(tempPath), Win32Path.Extended(targetPath), flags) ? 0 : Marshal.GetLastPInvokeError();
     }
 }

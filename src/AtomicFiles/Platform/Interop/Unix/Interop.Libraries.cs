@@ -8,5 +8,7 @@ internal static partial class Interop
         internal const string Libc = "libc";
 
         internal const string Kernel32 = "kernel32.dll";
+
+        internal const string Advapi32 = "advapi32.dll";
     }
 }
