@@ -1,7 +1,6 @@
 using AtomicFiles.CrashTests.PowerLoss.Scenarios;
 using AtomicFiles.PowerLoss.Running;
 using AtomicFiles.PowerLoss.Scenarios;
-using Xunit.Abstractions;
 
 namespace AtomicFiles.CrashTests.PowerLoss;
 
