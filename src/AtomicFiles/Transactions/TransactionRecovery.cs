@@ -1,3 +1,4 @@
+using AtomicFiles.FaultInjection;
 using AtomicFiles.Locking;
 using AtomicFiles.Logging;
 using AtomicFiles.Platform;
@@ -47,7 +48,7 @@ internal static class TransactionRecovery
             return Untrusted(found, options);
         }
 
-        using var rootLock = FileLock.Acquire(root.Directory, TransactionRoot.LockFileName, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, cancellationToken);
+        using var rootLock = LockFileLock.Acquire(root.Directory, TransactionRoot.LockFileName, root.FullPath, LockFileLock.DefaultCreateMode, options.LockTimeout, cancellationToken);
         return RecoverLockedCore(root, options);
     }
 
@@ -82,10 +83,12 @@ internal static class TransactionRecovery
 
     /// <summary>
     /// Whether a transaction journal in the physical directory of <paramref name="tempPath"/> or above it (on the same
-    /// filesystem) names that temp. An orphan sweep must leave such a temp alone even when it can lock it: a
-    /// transaction unlocks each staged temp just before renaming it, and deleting it then would leave a committed
-    /// transaction half applied. A transaction records each temp in its journal before creating it, and removes the
-    /// journal after its last rename, so a temp that exists and is named nowhere belongs to no transaction.
+    /// filesystem) names that temp. An orphan sweep must leave such a temp alone even when it can lock it: the staged
+    /// temps of a transaction that crashed after its commit point are unlocked (their writer is dead) until recovery
+    /// renames them, and on Windows a live transaction unlocks each temp just before renaming it; deleting one then
+    /// would leave a committed transaction half applied. A transaction records each temp in its journal before
+    /// creating it, and removes the journal after its last rename, so a temp that exists and is named nowhere belongs
+    /// to no transaction.
     /// </summary>
     /// <remarks>
     /// Only a journal that names the temp guards it, trusted or not: a journal planted by someone else can keep only the
@@ -185,7 +188,7 @@ internal static class TransactionRecovery
         var journal = JournalFormat.Parse(bytes);
         string? defect = journal.Defect;
         List<JournaledFile>? operations = null;
-        if (journal.IsCommitted && (options.Mutation & CommitMutation.RecoveryIgnoresCommittedJournal) == 0)
+        if (journal.IsCommitted && !options.Injects(InjectedDefect.RecoveryIgnoresCommittedJournal))
         {
             operations = Resolve(root, journal);
             defect ??= operations is null ? "it names a path outside the root, or a temp that is not one of ours beside its target" : null;
@@ -201,9 +204,9 @@ internal static class TransactionRecovery
                 // Nothing is published yet: rolling back keeps the transaction all-or-nothing, all old. The seal goes first.
                 operations.ForEach(o => o.Directory.Dispose());
                 operations = null;
-                if ((options.Mutation & CommitMutation.RecoveryRollsBackUnderSeal) == 0)
+                if (!options.Injects(InjectedDefect.RecoveryRollsBackUnderSeal))
                 {
-                    JournalWriter.Empty(root.JournalPath, options.Durability != Durability.None);
+                    JournalWriter.Empty(root.JournalPath, options.FlushesJournal);
                 }
 
                 LogDamaged(options.Logger, root, check.Damaged, Log.RecoveryRolledBackDamaged);
@@ -258,7 +261,7 @@ internal static class TransactionRecovery
 
             var state = ProvableTemp.Check(file.Directory, tempName, out _);
             anyApplied |= state == ProvableTemp.State.Absent;
-            if (state != ProvableTemp.State.Ours || file.ContentHash is not { } expected || (options.Mutation & CommitMutation.RecoverySkipsContentCheck) != 0)
+            if (state != ProvableTemp.State.Ours || file.ContentHash is not { } expected || options.Injects(InjectedDefect.RecoverySkipsContentCheck))
             {
                 continue;
             }
@@ -303,14 +306,14 @@ internal static class TransactionRecovery
     }
 
     private static string Start(string directory, AtomicFileOptions options) =>
-        (options.Mutation & CommitMutation.RecoveryWalksLexically) != 0
+        options.Injects(InjectedDefect.RecoveryWalksLexically)
             ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))
             : PhysicalPath.OfDirectory(directory);
 
     private static JournalFile Read(string journalPath, AtomicFileOptions options)
     {
         var found = JournalReader.Read(journalPath);
-        if ((options.Mutation & CommitMutation.RecoveryTrustsAnyJournal) != 0 && found.Trust == JournalTrust.Untrusted)
+        if (options.Injects(InjectedDefect.RecoveryTrustsAnyJournal) && found.Trust == JournalTrust.Untrusted)
         {
             // The unchecked behavior: whatever is there is read as if it were ours.
             try
@@ -384,7 +387,7 @@ internal static class TransactionRecovery
         var touched = new List<DirectoryHandle>();
         try
         {
-            if ((options.Mutation & CommitMutation.RecoveryRemovesJournalFirst) != 0)
+            if (options.Injects(InjectedDefect.RecoveryRemovesJournalFirst))
             {
                 platform.DeleteFile(root.JournalPath);
                 platform.FlushDirectory(root.FullPath);
@@ -445,8 +448,7 @@ internal static class TransactionRecovery
                 touched.Add(directory);
             }
 
-            var flushDirectories = options.Durability == Durability.Full && (options.Mutation & CommitMutation.SkipDirectoryFlush) == 0;
-            if (flushDirectories)
+            if (options.FlushesDirectories)
             {
                 foreach (var directory in touched.DistinctBy(d => d.Path, TransactionRoot.PathComparer))
                 {
@@ -456,7 +458,7 @@ internal static class TransactionRecovery
 
             swept.AddRange(SweepTree(root, options));
             platform.DeleteFile(root.JournalPath);
-            if (flushDirectories)
+            if (options.FlushesDirectories)
             {
                 platform.FlushDirectory(root.FullPath);
             }
@@ -534,7 +536,7 @@ internal static class TransactionRecovery
                 if (TempFileName.IsTempFileName(tempName) && ProvableTemp.Check(directory, tempName, out _) == ProvableTemp.State.Ours)
                 {
                     TryApply(logger, root, "remove the staged temp", directory.Join(tempName), () => platform.DeleteFile(directory, tempName));
-                    options.TransactionStepHook?.Invoke($"recovery remove {temp}");
+                    options.Reached(ProtocolStep.RecoveryRemove, temp);
                 }
             }
         }
@@ -555,7 +557,7 @@ internal static class TransactionRecovery
     private static List<string> SweepTree(TransactionRoot root, AtomicFileOptions options)
     {
         var removed = new List<string>();
-        if ((options.Mutation & CommitMutation.RecoverySweepsOnlyJournaledTemps) != 0)
+        if (options.Injects(InjectedDefect.RecoverySweepsOnlyJournaledTemps))
         {
             return removed;
         }
