@@ -23,8 +23,7 @@ internal static class LibraryVariant
 
             // A real program with this defect does other work between its renames and its flush, and the filesystem
             // commits the rename before the data sooner or later; back to back, the window is microseconds and a
-            // recording only rarely lands a journal commit inside it (the power-loss control then failed in 15
-            // recordings of one run).
+            // recording rarely lands a journal commit inside it (docs/power-loss.md, "Controls and mutants").
             BetweenRenameAndFileFlush = () => Thread.Sleep(s_renameBeforeFlushWindow),
         },
     };
