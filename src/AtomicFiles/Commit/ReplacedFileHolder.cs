@@ -7,7 +7,8 @@ namespace AtomicFiles.Commit;
 /// Keeps open each file a commit's rename or delete is about to drop, until the commit is done: the file's inode is
 /// then freed when it is closed, not inside the rename or delete, and not in the journal commit a directory flush
 /// waits for; closed all at once, the frees of many files overlap. One rule decides, for a single write and a
-/// transaction alike (<see cref="Pays"/>); where the platform cannot hold a file nothing is held.
+/// transaction alike: <see cref="For"/> gives a commit a holder only when holding pays. Where the platform cannot hold
+/// a file nothing is held.
 /// </summary>
 /// <remarks>
 /// Holding costs an open and a close of the user's file, which scanners on fanotify see and which is a round trip on
@@ -27,28 +28,26 @@ internal sealed class ReplacedFileHolder : IDisposable
     internal const long LargeCommitBytes = 4 * 1024 * 1024;
 
     private readonly FileSystemPlatform _platform = FileSystemPlatform.Current;
-    private readonly bool _holds;
     private SafeFileHandle? _first;
     private List<SafeFileHandle>? _more;
-
-    /// <param name="files">How many files the commit replaces or deletes.</param>
-    /// <param name="bytes">How many bytes of new content the commit publishes.</param>
-    internal ReplacedFileHolder(int files, long bytes) => _holds = Pays(files, bytes);
 
     /// <summary>How many files are held.</summary>
     internal int Count => (_first is null ? 0 : 1) + (_more?.Count ?? 0);
 
     /// <summary>
-    /// The rule: hold when the commit drops several files (their frees can then overlap instead of running one after
-    /// another inside the renames) or publishes a large one (its free would otherwise join the directory flush's
-    /// journal commit). A single small replace frees little, and holding would only add the open and close.
+    /// The rule: a holder when the commit drops several files (their frees can then overlap instead of running one
+    /// after another inside the renames) or publishes a large one (its free would otherwise join the directory flush's
+    /// journal commit); none for a single small replace, which frees little, where holding would only add the open and
+    /// close.
     /// </summary>
-    internal static bool Pays(int files, long bytes) => files > 1 || bytes >= LargeCommitBytes;
+    /// <param name="files">How many files the commit replaces or deletes.</param>
+    /// <param name="bytes">How many bytes of new content the commit publishes.</param>
+    internal static ReplacedFileHolder? For(int files, long bytes) => files > 1 || bytes >= LargeCommitBytes ? new ReplacedFileHolder() : null;
 
-    /// <summary>Opens <paramref name="fileName"/> in <paramref name="directory"/>, if it is there and the rule says so, before it is renamed over or deleted.</summary>
+    /// <summary>Opens <paramref name="fileName"/> in <paramref name="directory"/>, if it is there, before it is renamed over or deleted.</summary>
     internal void Hold(DirectoryHandle directory, string fileName)
     {
-        if (!_holds || Count >= MaxHeld || _platform.KeepReplacedFileOpen(directory, fileName) is not { } handle)
+        if (Count >= MaxHeld || _platform.KeepReplacedFileOpen(directory, fileName) is not { } handle)
         {
             return;
         }

@@ -119,10 +119,10 @@ internal sealed class StagedFile : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
 
         // Held until after the directory flush, so that freeing the replaced file is not part of the journal commit that flush waits for.
-        using var replaced = new ReplacedFileHolder(files: 1, bytes);
+        using var replaced = ReplacedFileHolder.For(files: 1, bytes);
         if (overwrite && Target.Existing is { Kind: FileKind.RegularFile })
         {
-            replaced.Hold(Target.Directory, Target.FileName);
+            replaced?.Hold(Target.Directory, Target.FileName);
         }
 
         Publish(overwrite);

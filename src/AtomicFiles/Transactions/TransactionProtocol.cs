@@ -303,12 +303,12 @@ internal sealed class TransactionProtocol : IDisposable
 
     private void Apply()
     {
-        _replaced = new ReplacedFileHolder(_replaces.Count + _deletes.Count, _replaces.Sum(r => r.Content.BytesWritten));
+        _replaced = ReplacedFileHolder.For(_replaces.Count + _deletes.Count, _replaces.Sum(r => r.Content.BytesWritten));
         foreach (var replace in _replaces)
         {
             if (replace.File.Target.Existing is { Kind: FileKind.RegularFile })
             {
-                _replaced.Hold(replace.File.Target.Directory, replace.File.Target.FileName);
+                _replaced?.Hold(replace.File.Target.Directory, replace.File.Target.FileName);
             }
 
             replace.File.Publish(overwrite: true);
@@ -317,7 +317,7 @@ internal sealed class TransactionProtocol : IDisposable
 
         foreach (var delete in _deletes)
         {
-            _replaced.Hold(delete.Directory, delete.FileName);
+            _replaced?.Hold(delete.Directory, delete.FileName);
             _platform.DeleteFile(delete.Directory, delete.FileName);
             _options.Reached(ProtocolStep.Delete, delete.Relative);
         }
