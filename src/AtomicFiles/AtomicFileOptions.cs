@@ -1,5 +1,6 @@
 using AtomicFiles.FaultInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AtomicFiles;
 
@@ -21,6 +22,12 @@ public sealed class AtomicFileOptions
 
     /// <summary>The options used when none are given.</summary>
     public static AtomicFileOptions Default { get; } = new();
+
+    /// <summary>
+    /// Where the library logs: <see cref="Logger"/>, or a logger that discards everything. Resolved here, so no caller
+    /// tests for null; a disabled level costs the one IsEnabled check the source-generated messages make.
+    /// </summary>
+    internal ILogger ResolvedLogger => Logger ?? NullLogger.Instance;
 
     /// <summary>How far a commit goes to survive a power cut. Default: <see cref="AtomicFiles.Durability.Full"/>.</summary>
     public Durability Durability { get; init; } = Durability.Full;

@@ -286,9 +286,9 @@ public sealed class AtomicFileWriter : Stream
     private void OnCommitFailed(Exception exception)
     {
         Dispose();
-        if (!IsCommitted && exception is not OperationCanceledException && _options.Logger is { } logger)
+        if (!IsCommitted && exception is not OperationCanceledException)
         {
-            Log.CommitFailed(logger, exception, Path);
+            Log.CommitFailed(_options.ResolvedLogger, exception, Path);
         }
     }
 

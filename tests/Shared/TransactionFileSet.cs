@@ -137,13 +137,12 @@ public static class TransactionFileSet
     /// </summary>
     private static byte[] ReadIgnoringLocks(string path)
     {
-        var fd = AtomicFiles.Platform.Interop.Interop.Sys.Open(path, AtomicFiles.Platform.Interop.Interop.OpenFlags.O_RDONLY, 0);
-        if (fd < 0)
+        using var handle = AtomicFiles.Platform.Interop.Interop.Sys.Open(path, AtomicFiles.Platform.Interop.Interop.OpenFlags.O_RDONLY, 0);
+        if (handle.IsInvalid)
         {
             throw new IOException($"Could not open '{path}' (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}).");
         }
 
-        using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
         var bytes = new byte[RandomAccess.GetLength(handle)];
         var read = 0;
         while (read < bytes.Length)

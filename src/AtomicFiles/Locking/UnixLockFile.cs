@@ -18,8 +18,6 @@ namespace AtomicFiles.Locking;
 /// </remarks>
 internal static class UnixLockFile
 {
-    private const uint S_IFMT = 0xF000;
-
     /// <summary>Takes the lock if it is free; <see langword="null"/> if another holder has it.</summary>
     /// <param name="directory">The lock file's directory.</param>
     /// <param name="name">The lock file's name there, created if missing.</param>
@@ -40,25 +38,24 @@ internal static class UnixLockFile
         try
         {
             CheckLockable(handle, directory, lockPath);
-            var errno = Flock(handle);
-            if (errno == Errno.EBADF)
+            var locked = Sys.Flock(handle, Sys.LOCK_EX | Sys.LOCK_NB);
+            if (locked != 0 && UnixErrors.LastErrno == Errno.EBADF)
             {
                 // On NFS, Linux emulates flock with POSIX locks, where an exclusive lock needs a descriptor open for writing.
                 handle.Dispose();
                 handle = ReopenForWriting(directory, name);
                 CheckLockable(handle, directory, lockPath);
-                errno = Flock(handle);
+                locked = Sys.Flock(handle, Sys.LOCK_EX | Sys.LOCK_NB);
             }
 
-            if (errno == 0)
+            if (locked != 0 && UnixErrors.LastErrno == Errno.EWOULDBLOCK)
             {
-                return handle;
+                handle.Dispose();
+                return null;
             }
 
-            handle.Dispose();
-            return errno == Errno.EWOULDBLOCK
-                ? null
-                : throw UnixErrors.ToException(errno, "Locking (flock LOCK_EX) the lock file", lockPath);
+            UnixErrors.CheckIo(locked, "Locking (flock LOCK_EX) the lock file", lockPath);
+            return handle;
         }
         catch
         {
@@ -71,28 +68,17 @@ internal static class UnixLockFile
     {
         var lockPath = directory.Join(name);
         var flags = access | OpenFlags.O_NOFOLLOW | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC;
-        int fd;
-        do
+        var handle = Sys.OpenAt(directory.Handle, name, flags, mode);
+        if (handle.IsInvalid && UnixErrors.LastErrno is var errno && errno == Errno.ELOOP)
         {
-            fd = Sys.OpenAt(directory.Handle, name, flags, mode);
-        }
-        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
-
-        if (fd >= 0)
-        {
-            return new SafeFileHandle(fd, ownsHandle: true);
+            throw new IOException(
+                $"The lock file '{lockPath}' is a symbolic link; refusing to follow it, since a link could point the lock at any file. Remove it so a regular lock file can be created.")
+            {
+                HResult = errno,
+            };
         }
 
-        var errno = UnixErrors.LastErrno;
-        if (errno == Errno.ELOOP)
-        {
-            var exception = new IOException(
-                $"The lock file '{lockPath}' is a symbolic link; refusing to follow it, since a link could point the lock at any file. Remove it so a regular lock file can be created.");
-            exception.HResult = errno;
-            throw exception;
-        }
-
-        throw UnixErrors.ToException(errno, "Opening the lock file", lockPath);
+        return UnixErrors.CheckIo(handle, "Opening the lock file", lockPath);
     }
 
     private static SafeFileHandle ReopenForWriting(DirectoryHandle directory, string name)
@@ -122,31 +108,17 @@ internal static class UnixLockFile
         StickyDirectoryRule.ThrowIfForeign(directory, lockPath, status);
     }
 
-    /// <returns>0, or the errno.</returns>
-    private static int Flock(SafeFileHandle handle)
-    {
-        using var lease = new FileDescriptorLease(handle);
-        int result;
-        do
-        {
-            result = Sys.Flock(lease.Fd, Sys.LOCK_EX | Sys.LOCK_NB);
-        }
-        while (result != 0 && UnixErrors.LastErrno == Errno.EINTR);
-
-        return result == 0 ? 0 : UnixErrors.LastErrno;
-    }
-
     private static IOException NotARegularFile(string lockPath, UnixFileStatus status) =>
         new($"The lock file '{lockPath}' is not a regular file but {Describe(status.Mode)}; refusing to lock through it. Remove it so a regular lock file can be created.");
 
-    private static string Describe(uint mode) => (mode & S_IFMT) switch
+    private static string Describe(uint mode) => (mode & Sys.FileTypes.S_IFMT) switch
     {
-        0x1000 => "a FIFO",
-        0x2000 => "a character device",
-        0x4000 => "a directory",
-        0x6000 => "a block device",
-        0xA000 => "a symbolic link",
-        0xC000 => "a socket",
+        Sys.FileTypes.S_IFIFO => "a FIFO",
+        Sys.FileTypes.S_IFCHR => "a character device",
+        Sys.FileTypes.S_IFDIR => "a directory",
+        Sys.FileTypes.S_IFBLK => "a block device",
+        Sys.FileTypes.S_IFLNK => "a symbolic link",
+        Sys.FileTypes.S_IFSOCK => "a socket",
         _ => "of an unknown type",
     };
 }

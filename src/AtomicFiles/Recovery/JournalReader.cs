@@ -30,7 +30,7 @@ namespace AtomicFiles.Recovery;
 /// </remarks>
 internal static class JournalReader
 {
-    private const uint GroupOrOthersWrite = 0x12; // 0022
+    private const uint GroupOrOthersWrite = (uint)(UnixFileMode.GroupWrite | UnixFileMode.OtherWrite);
 
     /// <summary>Reads and judges the journal at <paramref name="path"/>. Never blocks, and never throws for what is found there.</summary>
     internal static JournalFile Read(string path) =>
@@ -38,14 +38,8 @@ internal static class JournalReader
 
     private static JournalFile ReadUnix(string path)
     {
-        int fd;
-        do
-        {
-            fd = Sys.Open(path, OpenFlags.O_RDONLY | OpenFlags.O_NOFOLLOW | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC, 0);
-        }
-        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
-
-        if (fd < 0)
+        using var handle = Sys.Open(path, OpenFlags.O_RDONLY | OpenFlags.O_NOFOLLOW | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC, 0);
+        if (handle.IsInvalid)
         {
             var errno = UnixErrors.LastErrno;
             if (errno is Errno.ENOENT or Errno.ENOTDIR)
@@ -58,7 +52,6 @@ internal static class JournalReader
                 : $"cannot be opened: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
         }
 
-        using var handle = new SafeFileHandle(fd, ownsHandle: true);
         UnixFileStatus status;
         try
         {

@@ -54,10 +54,7 @@ internal static class OrphanSweeper
             catch (UnauthorizedAccessException e)
             {
                 // Another user's temp in a shared directory: not ours to judge. The rest of the sweep goes on.
-                if (options.Logger is { } deniedLogger)
-                {
-                    Log.TempNotAccessible(deniedLogger, e, path);
-                }
+                Log.TempNotAccessible(options.ResolvedLogger, e, path);
 
                 continue;
             }
@@ -66,18 +63,15 @@ internal static class OrphanSweeper
             {
                 case TempFileState.Orphaned:
                     orphaned.Add(path);
-                    if (remove && options.Logger is { } removedLogger)
+                    if (remove)
                     {
-                        Log.OrphanRemoved(removedLogger, path);
+                        Log.OrphanRemoved(options.ResolvedLogger, path);
                     }
 
                     break;
                 case TempFileState.InUse:
                     inUse.Add(path);
-                    if (options.Logger is { } inUseLogger)
-                    {
-                        Log.TempInUse(inUseLogger, path);
-                    }
+                    Log.TempInUse(options.ResolvedLogger, path);
 
                     break;
             }

@@ -129,30 +129,15 @@ internal sealed class JournalWriter : IDisposable
         }
     }
 
-    private static SafeFileHandle OpenNoFollow(string path)
-    {
-        int fd;
-        do
-        {
-            fd = Sys.Open(path, OpenFlags.O_WRONLY | OpenFlags.O_NOFOLLOW | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC, 0);
-        }
-        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
+    private static SafeFileHandle OpenNoFollow(string path) => UnixErrors.CheckIo(
+        Sys.Open(path, OpenFlags.O_WRONLY | OpenFlags.O_NOFOLLOW | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC, 0),
+        "Opening the transaction journal",
+        path);
 
-        return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : throw UnixErrors.ToException(UnixErrors.LastErrno, "Opening the transaction journal", path);
-    }
-
-    private static SafeFileHandle CreateOwnerOnly(string path)
-    {
-        const uint OwnerReadWrite = 0x180; // 0600
-        int fd;
-        do
-        {
-            fd = Sys.Open(path, OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, OwnerReadWrite);
-        }
-        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
-
-        return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : throw UnixErrors.ToException(UnixErrors.LastErrno, "Creating the transaction journal", path);
-    }
+    private static SafeFileHandle CreateOwnerOnly(string path) => UnixErrors.CheckIo(
+        Sys.Open(path, OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, (uint)(UnixFileMode.UserRead | UnixFileMode.UserWrite)),
+        "Creating the transaction journal",
+        path);
 
     private void AppendOperation(byte[] line)
     {

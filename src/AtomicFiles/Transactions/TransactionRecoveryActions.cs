@@ -166,7 +166,7 @@ internal static class TransactionRecoveryActions
         IOException io when OperatingSystem.IsWindows() => io.HResult is unchecked((int)0x80070005) or unchecked((int)0x80070091) or unchecked((int)0x800700B7),
         IOException io => io.HResult == Platform.Interop.Interop.Errno.EISDIR || io.HResult == Platform.Interop.Interop.Errno.ENOTDIR
             || io.HResult == Platform.Interop.Interop.Errno.EEXIST || io.HResult == Platform.Interop.Interop.Errno.ELOOP
-            || io.HResult == Platform.Interop.Interop.Errno.EXDEV || io.HResult == (OperatingSystem.IsLinux() ? 39 : 66) /* ENOTEMPTY */,
+            || io.HResult == Platform.Interop.Interop.Errno.EXDEV || io.HResult == Platform.Interop.Interop.Errno.ENOTEMPTY,
         _ => false,
     };
 

@@ -9,15 +9,37 @@ namespace AtomicFiles.CrashTests.PowerLoss;
 [Collection(PowerLossGroup.Name)]
 public sealed class TenWritersPowerLossTests(PowerLossFixture fixture, ITestOutputHelper output)
 {
-    private const int States = 200;
-
-    [RequiresFact(PowerLossRequirements.All)]
-    public void TenWriters_PowerCutAnywhere_EveryProcessesPromisesHold()
+    /// <summary>
+    /// Per filesystem: ext4 the most (the embedded-flash case), xfs and btrfs sampled. A recording holds 500–800 log
+    /// entries, more than these counts: the states are spread over the whole recording (PowerLossSimulator.Sample).
+    /// </summary>
+    public static TheoryData<string, int> FileSystems => new()
     {
-        var result = fixture.Simulator.Run(FileSystemKind.Ext4, [new TenWritersScenario("")], States, seed: 10);
+        { FileSystemKind.Ext4.Name, 200 },
+        { FileSystemKind.Xfs.Name, 80 },
+        { FileSystemKind.Btrfs.Name, 80 },
+    };
+
+    [RequiresTheory(PowerLossRequirements.All)]
+    [MemberData(nameof(FileSystems))]
+    public void TenWriters_PowerCutAnywhere_EveryProcessesPromisesHold(string fileSystem, int states)
+    {
+        var result = fixture.Simulator.Run(FileSystemKind.ByName(fileSystem), [new TenWritersScenario("")], states, seed: 10);
         ResultPrinter.Print(output, result);
 
-        result.States.Should().BeGreaterThanOrEqualTo(States);
-        result.Violations.Should().BeEmpty();
+        result.States.Should().BeGreaterThanOrEqualTo(states);
+        result.Violations.Where(v => !KnownDefects.IsBtrfsTempUnderRoot(result.FileSystem, v)).Should().BeEmpty();
+    }
+
+    [RequiresFact(PowerLossRequirements.All)]
+    public void TenWriters_SkipFileFlush_Caught()
+    {
+        // The control: the same ten writers without the file flush publish empty files on ext4 noauto_da_alloc (its
+        // data is not even allocated when the rename commits). One recording; its states cover all fifty commits.
+        var result = fixture.Simulator.Run(FileSystemKind.Ext4NoAutoDaAlloc, [new TenWritersScenario(nameof(CommitMutation.SkipFileFlush))], 100, seed: 11);
+        ResultPrinter.Print(output, result);
+
+        result.Violations.Should().Contain(v => v.Invariant == Invariant.OldOrNew || v.Invariant == Invariant.CreateNewSafe,
+            "ten writers that rename without flushing the file must leave an empty file in some state");
     }
 }

@@ -16,6 +16,12 @@ public sealed record PowerLossResult(
     /// <summary>For a run that cut recovery (<see cref="PowerLossSimulator.RunNested"/>): how many recoveries were recorded.</summary>
     public int Recordings { get; init; }
 
+    /// <summary>The log entry the latest checked state reaches (its window's end): how much of the recording the states cover.</summary>
+    public int Reach { get; init; }
+
+    /// <summary>The log position of the workload's first promise (marker); null if it made none.</summary>
+    public int? FirstPromise { get; init; }
+
     public IReadOnlyList<Violation> ViolationsOf(string scenario) => Violations.Where(v => v.Scenario == scenario).ToList();
 
     /// <summary>The invariants <paramref name="scenario"/> broke, with how many states broke each ("2 OldOrNew ×13").</summary>
@@ -39,5 +45,6 @@ public sealed record PowerLossResult(
 
     public string Summary =>
         $"{FileSystem.Name}: {(Recordings > 0 ? $"{Recordings} recoveries recorded, " : "")}{LogEntries} log entries ({Flushes} flushes), {States} crash states, {Violations.Count} violations; " +
+        (Reach > 0 ? $"states reach entry {Reach}{(FirstPromise is { } first ? $", first promise at {first}" : "")}; " : "") +
         $"record {RecordTime.TotalSeconds:F1} s, check {CheckTime.TotalSeconds:F1} s ({CheckTime.TotalMilliseconds / Math.Max(1, States):F0} ms/state wall)";
 }

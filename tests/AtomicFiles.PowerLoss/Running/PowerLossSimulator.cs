@@ -45,20 +45,36 @@ public sealed partial class PowerLossSimulator(ScratchVolume scratch, WorkloadLa
             recordTime.Stop();
 
             var checkTime = Stopwatch.StartNew();
-            // Torn at sectors, a log has eight times the pieces: the prefixes alone, listed first, would use up the target
-            // early in the log. So a larger enumeration, spread evenly.
-            var states = tearBytes == WritePiece.Size
-                ? CrashStateEnumerator.Enumerate(log, targetStates, seed)
-                : Spread(CrashStateEnumerator.Enumerate(log, 10 * targetStates, seed, tearBytes), targetStates);
+            var states = Sample(log, targetStates, seed, tearBytes);
             var violations = Check(fs, scenarios, baseImage, log, logBytes, states, markers, dir);
             return new PowerLossResult(fs, scenarios.Select(s => s.Name).ToList(), log.Entries.Count,
-                log.Entries.Count(e => e.IsFlush), states.Count, violations, recordTime.Elapsed, checkTime.Elapsed);
+                log.Entries.Count(e => e.IsFlush), states.Count, violations, recordTime.Elapsed, checkTime.Elapsed)
+            {
+                Reach = states.Max(s => s.WindowEnd),
+                FirstPromise = markers.Count > 0 ? markers.Values.Min() : null,
+            };
         }
         finally
         {
             KeepForInvestigation(dir, fs);
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The states to check. The enumerator lists every in-order prefix first, in log order: when they all fit in the
+    /// target, its first <paramref name="target"/> states are taken (every prefix, then reorderings). When they do not —
+    /// a long recording such as ten writers', or writes torn at sectors — those first states would all be cuts in the
+    /// first part of the log, and what that part holds depends on timing (how many of the neighbour's flushes land
+    /// before the workload's first commit); so states are spread evenly over an enumeration of every prefix and ten
+    /// times the target in reorderings instead, and the whole recording is covered.
+    /// </summary>
+    internal static IReadOnlyList<CrashState> Sample(WriteLog log, int target, int seed, int tearBytes = WritePiece.Size)
+    {
+        var pieces = log.Entries.Where(e => e.IsWrite).Sum(e => (e.Length + tearBytes - 1) / tearBytes);
+        var states = CrashStateEnumerator.Enumerate(log, (int)pieces + (10 * target), seed, tearBytes);
+        var first = states.Take(target).ToList();
+        return first.Any(s => s.WindowEnd == log.Entries.Count) ? first : Spread(states, target);
     }
 
     /// <summary>

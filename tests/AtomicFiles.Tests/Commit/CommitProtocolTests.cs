@@ -89,6 +89,24 @@ public sealed class CommitProtocolTests : IDisposable
         _dir.Entries().Should().Equal("a.txt");
     }
 
+    [RequiresTheory(Requirement.Linux | Requirement.Strace)]
+    [InlineData(1, new[] { "create-temp", "lock-temp", "share-lock", "write", "fsync-temp", "fsync-temp", "rename", "close-temp", "fsync-dir" })]
+    [InlineData(2, new[] { "create-temp", "lock-temp", "share-lock", "write", "fsync-temp", "rename", "close-temp", "fsync-dir", "fsync-dir" })]
+    public void Commit_FsyncInterruptedBySignal_IsRepeatedAndCommits(int interruptedFsync, string[] steps)
+    {
+        // EINTR is no failure: a signal arrived before the call did its work, so the call is simply made again.
+        var path = _dir.File("a.txt");
+        File.WriteAllText(path, "old");
+
+        var log = StraceLog.Run(["write", path], stdin: "new", straceOptions: ["-e", $"inject=fsync:error=EINTR:when={interruptedFsync}"]);
+
+        log.Result.ExitCode.Should().Be(0, log.Result.StandardError);
+        log.InjectedCalls.Should().ContainSingle().Which.Should().StartWith("fsync(");
+        log.StepsFor(path).Should().Equal(steps);
+        File.ReadAllText(path).Should().Be("new");
+        _dir.Entries().Should().Equal("a.txt");
+    }
+
     [RequiresFact(Requirement.Linux | Requirement.Strace)]
     public void Commit_DirectoryFsyncFailsWithEio_ReportsNewContentInPlaceButNotDurable()
     {

@@ -86,19 +86,18 @@ public sealed class LivenessLockTests : IDisposable
 
     private static SafeFileHandle Open(string path, int flags)
     {
-        var fd = Sys.Open(path, flags | OpenFlags.O_CLOEXEC, 0);
-        fd.Should().BeGreaterThanOrEqualTo(0, "open {0} failed with errno {1}", path, System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
-        return new SafeFileHandle(fd, ownsHandle: true);
+        var handle = Sys.Open(path, flags | OpenFlags.O_CLOEXEC, 0);
+        handle.IsInvalid.Should().BeFalse("open {0} failed with errno {1}", path, System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+        return handle;
     }
 
-    private static int Flock(SafeFileHandle handle, int operation) =>
-        Sys.Flock((int)handle.DangerousGetHandle(), operation);
+    private static int Flock(SafeFileHandle handle, int operation) => Sys.Flock(handle, operation);
 
     /// <summary>The type of a lock another open file description holds on the whole file, or F_UNLCK.</summary>
     private static short HeldLockType(SafeFileHandle handle)
     {
         var range = new Sys.FileLockRange { Type = Sys.F_WRLCK };
-        Sys.FcntlLock((int)handle.DangerousGetHandle(), Sys.F_OFD_GETLK, ref range).Should().Be(0);
+        Sys.FcntlLock(handle, Sys.F_OFD_GETLK, ref range).Should().Be(0);
         return range.Type;
     }
 }

@@ -21,10 +21,8 @@ internal static class Fifo
         }
 
         // A reader blocked in open(O_RDONLY) wakes when a writer opens; a writer blocked in open(O_WRONLY) when a reader does.
-        var reader = Interop.Sys.Open(fifo, Interop.OpenFlags.O_RDONLY | Interop.OpenFlags.O_NONBLOCK, 0);
-        var writer = Interop.Sys.Open(fifo, Interop.OpenFlags.O_WRONLY | Interop.OpenFlags.O_NONBLOCK, 0);
-        using (new SafeFileHandle(reader, ownsHandle: reader >= 0))
-        using (new SafeFileHandle(writer, ownsHandle: writer >= 0))
+        using (Interop.Sys.Open(fifo, Interop.OpenFlags.O_RDONLY | Interop.OpenFlags.O_NONBLOCK, 0))
+        using (Interop.Sys.Open(fifo, Interop.OpenFlags.O_WRONLY | Interop.OpenFlags.O_NONBLOCK, 0))
         {
         }
 

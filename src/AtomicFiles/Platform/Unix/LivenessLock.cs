@@ -69,8 +69,8 @@ internal static class LivenessLock
         }
 
         // Shared from the start: a sweep's exclusive flock refuses it just the same, and readers never meet it.
-        var flockErrno = FlockRetryingEintr(handle, Sys.LOCK_SH);
-        return flockErrno == 0 ? Kind.Flock : throw UnixErrors.ToException(flockErrno, "Locking the temp file", path);
+        UnixErrors.CheckIo(Sys.Flock(handle, Sys.LOCK_SH), "Locking the temp file", path);
+        return Kind.Flock;
     }
 
     /// <summary>The writer's second step: keeps the lock for its lifetime, but shared (see the remarks).</summary>
@@ -111,21 +111,22 @@ internal static class LivenessLock
             }
         }
 
-        var flockErrno = FlockRetryingEintr(handle, Sys.LOCK_EX | Sys.LOCK_NB);
-        if (flockErrno == 0)
+        var locked = Sys.Flock(handle, Sys.LOCK_EX | Sys.LOCK_NB);
+        if (locked != 0 && UnixErrors.LastErrno == Errno.EWOULDBLOCK)
         {
-            return true;
+            return false;
         }
 
-        return flockErrno == Errno.EWOULDBLOCK ? false : throw UnixErrors.ToException(flockErrno, "Locking the temp file", path);
+        UnixErrors.CheckIo(locked, "Locking the temp file", path);
+        return true;
     }
 
     /// <summary>Whether another open file description holds any lock on the file (ours never conflicts with us).</summary>
     private static bool HeldByAnother(SafeFileHandle handle, string path)
     {
         var range = new Sys.FileLockRange { Type = Sys.F_WRLCK };
-        var errno = FcntlRetryingEintr(handle, Sys.F_OFD_GETLK, ref range);
-        return errno == 0 ? range.Type != Sys.F_UNLCK : throw UnixErrors.ToException(errno, "Checking the locks of", path);
+        UnixErrors.CheckIo(Sys.FcntlLock(handle, Sys.F_OFD_GETLK, ref range), "Checking the locks of", path);
+        return range.Type != Sys.F_UNLCK;
     }
 
     // The same answer for the writer and the sweep on one filesystem, which is what keeps both in one table.
@@ -135,32 +136,6 @@ internal static class LivenessLock
     private static int SetOpenFileDescriptionLock(SafeFileHandle handle, int command, short type)
     {
         var range = new Sys.FileLockRange { Type = type };
-        return FcntlRetryingEintr(handle, command, ref range);
-    }
-
-    private static int FcntlRetryingEintr(SafeFileHandle handle, int command, ref Sys.FileLockRange range)
-    {
-        using var lease = new FileDescriptorLease(handle);
-        int result;
-        do
-        {
-            result = Sys.FcntlLock(lease.Fd, command, ref range);
-        }
-        while (result != 0 && UnixErrors.LastErrno == Errno.EINTR);
-
-        return result == 0 ? 0 : UnixErrors.LastErrno;
-    }
-
-    private static int FlockRetryingEintr(SafeFileHandle handle, int operation)
-    {
-        using var lease = new FileDescriptorLease(handle);
-        int result;
-        do
-        {
-            result = Sys.Flock(lease.Fd, operation);
-        }
-        while (result != 0 && UnixErrors.LastErrno == Errno.EINTR);
-
-        return result == 0 ? 0 : UnixErrors.LastErrno;
+        return Sys.FcntlLock(handle, command, ref range) == 0 ? 0 : UnixErrors.LastErrno;
     }
 }

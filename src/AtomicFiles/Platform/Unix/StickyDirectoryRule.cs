@@ -10,8 +10,8 @@ namespace AtomicFiles.Platform.Unix;
 /// </summary>
 internal static class StickyDirectoryRule
 {
-    private const uint StickyBit = 0x200;    // S_ISVTX, 01000
-    private const uint OthersWrite = 0x2;    // S_IWOTH, 0002
+    private const uint StickyBit = (uint)UnixFileMode.StickyBit;
+    private const uint OthersWrite = (uint)UnixFileMode.OtherWrite;
 
     /// <summary>Whether an entry owned by <paramref name="entryUid"/> may be trusted in the directory of <paramref name="directoryMode"/> owned by <paramref name="directoryUid"/>.</summary>
     internal static bool Allows(uint directoryMode, uint directoryUid, uint entryUid) =>

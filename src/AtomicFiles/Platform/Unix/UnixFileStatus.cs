@@ -1,5 +1,4 @@
 using Microsoft.Win32.SafeHandles;
-using System.Runtime.InteropServices;
 using static AtomicFiles.Platform.Interop.Interop;
 
 namespace AtomicFiles.Platform.Unix;
@@ -7,18 +6,14 @@ namespace AtomicFiles.Platform.Unix;
 /// <summary>The fields of stat(2) the library uses, read portably: statx on Linux, the 64-bit-inode stat on macOS.</summary>
 internal readonly record struct UnixFileStatus(uint Mode, uint Uid, uint Gid, ulong Inode, uint LinkCount, ulong Device)
 {
-    private const uint S_IFMT = 0xF000;
-    private const uint S_IFREG = 0x8000;
-    private const uint S_IFDIR = 0x4000;
-    private const uint S_IFLNK = 0xA000;
+    /// <summary>The mode without the file type: the permission bits (07777).</summary>
+    internal uint Permissions => Mode & ~Sys.FileTypes.S_IFMT;
 
-    internal uint Permissions => Mode & 0xFFF;
-
-    internal FileKind Kind => (Mode & S_IFMT) switch
+    internal FileKind Kind => (Mode & Sys.FileTypes.S_IFMT) switch
     {
-        S_IFREG => FileKind.RegularFile,
-        S_IFDIR => FileKind.Directory,
-        S_IFLNK => FileKind.SymbolicLink,
+        Sys.FileTypes.S_IFREG => FileKind.RegularFile,
+        Sys.FileTypes.S_IFDIR => FileKind.Directory,
+        Sys.FileTypes.S_IFLNK => FileKind.SymbolicLink,
         _ => FileKind.Other,
     };
 
@@ -28,15 +23,12 @@ internal readonly record struct UnixFileStatus(uint Mode, uint Uid, uint Gid, ul
         int result;
         if (OperatingSystem.IsLinux())
         {
-            result = Sys.Statx(Sys.AT_FDCWD, path, Sys.AT_SYMLINK_NOFOLLOW, Sys.STATX_BASIC_STATS, out var buffer);
+            result = Sys.Statx(path, Sys.AT_SYMLINK_NOFOLLOW, Sys.STATX_BASIC_STATS, out var buffer);
             status = FromStatx(buffer);
         }
         else
         {
-            Sys.MacStatBuffer buffer;
-            result = RuntimeInformation.ProcessArchitecture == Architecture.X64
-                ? Sys.MacLStatX64(path, out buffer)
-                : Sys.MacLStatArm64(path, out buffer);
+            result = Sys.MacLStat(path, out var buffer);
             status = FromMac(buffer);
         }
 
@@ -49,16 +41,12 @@ internal readonly record struct UnixFileStatus(uint Mode, uint Uid, uint Gid, ul
         int result;
         if (OperatingSystem.IsLinux())
         {
-            using var lease = new FileDescriptorLease(directory.Handle);
-            result = Sys.Statx(lease.Fd, name, Sys.AT_SYMLINK_NOFOLLOW, Sys.STATX_BASIC_STATS, out var buffer);
+            result = Sys.Statx(directory.Handle, name, Sys.AT_SYMLINK_NOFOLLOW, Sys.STATX_BASIC_STATS, out var buffer);
             status = FromStatx(buffer);
         }
         else
         {
-            Sys.MacStatBuffer buffer;
-            result = RuntimeInformation.ProcessArchitecture == Architecture.X64
-                ? Sys.MacFStatAtX64(directory.Handle, name, out buffer, Sys.MAC_AT_SYMLINK_NOFOLLOW)
-                : Sys.MacFStatAtArm64(directory.Handle, name, out buffer, Sys.MAC_AT_SYMLINK_NOFOLLOW);
+            result = Sys.MacFStatAt(directory.Handle, name, out var buffer, Sys.MAC_AT_SYMLINK_NOFOLLOW);
             status = FromMac(buffer);
         }
 
@@ -68,24 +56,21 @@ internal readonly record struct UnixFileStatus(uint Mode, uint Uid, uint Gid, ul
     /// <summary>fstat: the status of an open file.</summary>
     internal static UnixFileStatus Get(SafeFileHandle handle, string pathForErrors)
     {
-        using var lease = new FileDescriptorLease(handle);
         int result;
         UnixFileStatus status;
         if (OperatingSystem.IsLinux())
         {
-            result = Sys.Statx(lease.Fd, string.Empty, Sys.AT_EMPTY_PATH, Sys.STATX_BASIC_STATS, out var buffer);
+            result = Sys.Statx(handle, string.Empty, Sys.AT_EMPTY_PATH, Sys.STATX_BASIC_STATS, out var buffer);
             status = FromStatx(buffer);
         }
         else
         {
-            Sys.MacStatBuffer buffer;
-            result = RuntimeInformation.ProcessArchitecture == Architecture.X64
-                ? Sys.MacFStatX64(lease.Fd, out buffer)
-                : Sys.MacFStatArm64(lease.Fd, out buffer);
+            result = Sys.MacFStat(handle, out var buffer);
             status = FromMac(buffer);
         }
 
-        return result == 0 ? status : throw UnixErrors.ToException(UnixErrors.LastErrno, "Reading the status of", pathForErrors);
+        UnixErrors.CheckIo(result, "Reading the status of", pathForErrors);
+        return status;
     }
 
     // The (major, minor) pair is only compared for equality, so any injective packing serves.

@@ -10,12 +10,14 @@ namespace AtomicFiles.Platform.Unix;
 internal sealed class UnixFileSystem : FileSystemPlatform
 {
     private const int NameMaxBytes = 255;
-    private const uint DefaultCreateMode = 0x1B6; // 0666; open(2) applies the umask.
-    private const uint OwnerOnly = 0x180; // 0600
-    private const uint SetUserId = 0x800; // 04000
-    private const uint SetGroupId = 0x400; // 02000
-    private const uint GroupPermissions = 0x38; // 0070
-    private const uint AnyWrite = 0x92; // 0222
+
+    // open(2) applies the umask to it, as it does for File.Create.
+    private const UnixFileMode ReadWriteForAll =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode GroupPermissions = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute;
+    private const UnixFileMode AnyWrite = UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
 
     // Set once renameat2 turns out to be missing (old glibc, musl) or unsupported by the filesystem.
     private static volatile bool s_renameNoReplaceUnavailable = !OperatingSystem.IsLinux();
@@ -27,16 +29,12 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     {
     }
 
-    internal override DirectoryHandle OpenDirectory(string path)
-    {
-        var fd = OpenDirectoryDescriptor(path, flags => OpenRetryingEintr(path, flags));
-        return new DirectoryHandle(path, new SafeFileHandle(fd, ownsHandle: true));
-    }
+    internal override DirectoryHandle OpenDirectory(string path) =>
+        new(path, OpenDirectoryDescriptor(path, flags => Sys.Open(path, flags, 0)));
 
     internal override DirectoryHandle OpenDirectory(DirectoryHandle directory, string relativePath)
     {
-        var fd = OpenDirectoryDescriptor(relativePath, flags => OpenAtRetryingEintr(directory, relativePath, flags));
-        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        var handle = OpenDirectoryDescriptor(relativePath, flags => Sys.OpenAt(directory.Handle, relativePath, flags, 0));
         try
         {
             return new DirectoryHandle(PhysicalPathOf(handle, relativePath), handle);
@@ -51,16 +49,13 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     internal override DirectoryHandle? OpenSubdirectoryNoFollow(DirectoryHandle directory, string name)
     {
         var flags = OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
-        var fd = OpenAtRetryingEintr(directory, name, flags);
-        if (fd < 0)
+        var handle = Sys.OpenAt(directory.Handle, name, flags, 0);
+        if (handle.IsInvalid && UnixErrors.LastErrno is var errno && (errno == Errno.ENOENT || errno == Errno.ENOTDIR || errno == Errno.ELOOP))
         {
-            var errno = UnixErrors.LastErrno;
-            return errno == Errno.ENOENT || errno == Errno.ENOTDIR || errno == Errno.ELOOP
-                ? null
-                : throw UnixErrors.ToException(errno, "Opening the directory", directory.Join(name));
+            return null;
         }
 
-        return new DirectoryHandle(directory.Join(name), new SafeFileHandle(fd, ownsHandle: true));
+        return new DirectoryHandle(directory.Join(name), UnixErrors.CheckIo(handle, "Opening the directory", directory.Join(name)));
     }
 
     internal override string PhysicalPath(DirectoryHandle directory) => PhysicalPathOf(directory.Handle, directory.Path);
@@ -82,14 +77,13 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     {
         var path = directory.Join(name);
         var flags = OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_CLOEXEC | (followLink ? 0 : OpenFlags.O_NOFOLLOW);
-        var fd = OpenAtRetryingEintr(directory, name, flags);
-        if (fd < 0)
+        var handle = Sys.OpenAt(directory.Handle, name, flags, 0);
+        if (handle.IsInvalid && UnixErrors.LastErrno == Errno.ENOENT)
         {
-            var errno = UnixErrors.LastErrno;
-            return errno == Errno.ENOENT ? null : throw UnixErrors.ToException(errno, "Opening for reading", path);
+            return null;
         }
 
-        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        UnixErrors.CheckIo(handle, "Opening for reading", path);
         if (UnixFileStatus.Get(handle, path).Kind != FileKind.RegularFile)
         {
             handle.Dispose();
@@ -126,7 +120,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     internal override void ThrowIfReadOnly(DirectoryHandle directory, string name, ExistingFile existing)
     {
         // No write bit at all: read-only by intent, which root's privilege to write anyway does not override here.
-        if ((existing.Mode & AnyWrite) == 0)
+        if ((existing.Mode & (uint)AnyWrite) == 0)
         {
             throw ReadOnly(directory.Join(name), Errno.EACCES);
         }
@@ -152,20 +146,19 @@ internal sealed class UnixFileSystem : FileSystemPlatform
 
         // A temp that will take a replaced file's owner and mode starts owner-only: until its group is right, the final
         // mode's group bits would let the wrong group read it.
-        var mode = preserve ? OwnerOnly : options.UnixCreateMode is { } m ? (uint)m : DefaultCreateMode;
+        var mode = preserve ? OwnerOnly : options.UnixCreateMode ?? ReadWriteForAll;
 
         // Read-write, though the writer only writes: the shared OFD lock needs a readable descriptor. Creating the file
         // grants both whatever its mode says, so a read-only or write-only final mode still works.
         var flags = OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
         var tempPath = directory.Join(tempName);
-        var fd = OpenAtRetryingEintr(directory, tempName, flags, mode);
-        if (fd < 0)
+        var handle = Sys.OpenAt(directory.Handle, tempName, flags, (uint)mode);
+        if (handle.IsInvalid && UnixErrors.LastErrno == Errno.EEXIST)
         {
-            var errno = UnixErrors.LastErrno;
-            return errno == Errno.EEXIST ? null : throw UnixErrors.ToException(errno, "Creating the temp file", tempPath);
+            return null;
         }
 
-        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        UnixErrors.CheckIo(handle, "Creating the temp file", tempPath);
         try
         {
             var lockKind = LivenessLock.LockNewTemp(handle, tempPath);
@@ -183,7 +176,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
 
             if (preserve)
             {
-                CopyOwnerAndMode(handle, tempPath, created, replaced!.Value, options.Logger);
+                CopyOwnerAndMode(handle, tempPath, created, replaced!.Value, options.ResolvedLogger);
             }
 
             return handle;
@@ -196,11 +189,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         }
     }
 
-    internal override void FlushFile(SafeFileHandle handle, string path)
-    {
-        using var lease = new FileDescriptorLease(handle);
-        FlushDescriptor(lease.Fd, path);
-    }
+    internal override void FlushFile(SafeFileHandle handle, string path) => Flush(handle, path);
 
     internal override void Replace(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options)
     {
@@ -224,11 +213,13 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         }
 
         // link(2) fails with EEXIST if anything is at the target: as race-free as RENAME_NOREPLACE, one step longer.
-        if (Sys.LinkAt(directory.Handle, tempName, directory.Handle, targetName, 0) != 0)
+        var linked = Sys.LinkAt(directory.Handle, tempName, directory.Handle, targetName, 0);
+        if (linked != 0 && UnixErrors.LastErrno == Errno.EEXIST)
         {
-            var errno = UnixErrors.LastErrno;
-            return errno == Errno.EEXIST ? false : throw UnixErrors.ToException(errno, "Linking the temp file to", directory.Join(targetName));
+            return false;
         }
+
+        UnixErrors.CheckIo(linked, "Linking the temp file to", directory.Join(targetName));
 
         // Published: whatever happens to the temp's second name now, the commit has happened and must say so.
         try
@@ -237,10 +228,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            if (options.Logger is { } logger)
-            {
-                Log.PublishedTempNameLeft(logger, e, directory.Join(targetName), directory.Join(tempName));
-            }
+            Log.PublishedTempNameLeft(options.ResolvedLogger, e, directory.Join(targetName), directory.Join(tempName));
         }
 
         return true;
@@ -248,30 +236,28 @@ internal sealed class UnixFileSystem : FileSystemPlatform
 
     internal override SafeFileHandle? KeepReplacedFileOpen(DirectoryHandle directory, string name)
     {
-        // Best effort, so no retry and no error: a file this process may not read is simply not held.
+        // Best effort, so no error: a file this process may not read is simply not held.
         // O_NONBLOCK: never hang on a FIFO put there since the target was inspected.
-        var fd = Sys.OpenAt(directory.Handle, name, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0);
-        return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
-    }
-
-    internal override SafeFileHandle OpenToRead(DirectoryHandle directory, string name)
-    {
-        int fd;
-        do
+        var handle = Sys.OpenAt(directory.Handle, name, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0);
+        if (handle.IsInvalid)
         {
-            fd = Sys.OpenAt(directory.Handle, name, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0);
+            handle.Dispose();
+            return null;
         }
-        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
 
-        return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : throw UnixErrors.ToException(UnixErrors.LastErrno, "Opening to read", directory.Join(name));
+        return handle;
     }
+
+    internal override SafeFileHandle OpenToRead(DirectoryHandle directory, string name) => UnixErrors.CheckIo(
+        Sys.OpenAt(directory.Handle, name, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, 0),
+        "Opening to read",
+        directory.Join(name));
 
     internal override void FlushDirectory(DirectoryHandle directory)
     {
-        using var lease = new FileDescriptorLease(directory.Handle);
         try
         {
-            FlushDescriptor(lease.Fd, directory.Path);
+            Flush(directory.Handle, directory.Path);
         }
         catch (IOException e) when (e.HResult == Errno.EBADF)
         {
@@ -303,24 +289,21 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     {
         // Non-blocking, so a FIFO planted under a temp name cannot hang recovery; no-follow, so a link is never chased.
         var flags = OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC | OpenFlags.O_NONBLOCK;
-        var fd = OpenRetryingEintr(tempPath, OpenFlags.O_RDONLY | flags);
+        var opened = Sys.Open(tempPath, OpenFlags.O_RDONLY | flags, 0);
         var readable = true;
-        if (fd < 0 && UnixErrors.LastErrno == Errno.EACCES)
+        if (opened.IsInvalid && UnixErrors.LastErrno == Errno.EACCES)
         {
             // A temp keeps its target's mode, which may be write-only; the probe works on a descriptor of either kind.
-            fd = OpenRetryingEintr(tempPath, OpenFlags.O_WRONLY | flags);
+            opened = Sys.Open(tempPath, OpenFlags.O_WRONLY | flags, 0);
             readable = false;
         }
 
-        if (fd < 0)
+        if (opened.IsInvalid && UnixErrors.LastErrno is var errno && (errno == Errno.ENOENT || errno == Errno.ELOOP || errno == Errno.ENXIO))
         {
-            var errno = UnixErrors.LastErrno;
-            return errno == Errno.ENOENT || errno == Errno.ELOOP || errno == Errno.ENXIO
-                ? TempFileState.Skipped
-                : throw UnixErrors.ToException(errno, "Opening the temp file", tempPath);
+            return TempFileState.Skipped;
         }
 
-        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        using var handle = UnixErrors.CheckIo(opened, "Opening the temp file", tempPath);
         if (!LivenessLock.TryLockAlone(handle, readable, tempPath))
         {
             return TempFileState.InUse;
@@ -386,24 +369,21 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         new(status.Kind, status.Permissions, status.Uid, status.Gid, status.Device);
 
     /// <summary>Opens a directory for *at calls, by <paramref name="open"/>; without read permission, as a path-only handle where Linux allows.</summary>
-    private static int OpenDirectoryDescriptor(string pathForErrors, Func<int, int> open)
+    private static SafeFileHandle OpenDirectoryDescriptor(string pathForErrors, Func<int, SafeFileHandle> open)
     {
-        var fd = open(OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC);
-        if (fd < 0 && UnixErrors.LastErrno == Errno.EACCES && OpenFlags.O_PATH != 0)
+        var handle = open(OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC);
+        if (handle.IsInvalid && UnixErrors.LastErrno == Errno.EACCES && OpenFlags.O_PATH != 0)
         {
             // A directory one may write in but not list: O_PATH serves every *at call; only its flush will be refused.
-            fd = open(OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC);
+            handle = open(OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC);
         }
 
-        if (fd < 0)
+        if (handle.IsInvalid && UnixErrors.LastErrno is var errno && (errno == Errno.ENOENT || errno == Errno.ENOTDIR))
         {
-            var errno = UnixErrors.LastErrno;
-            throw errno == Errno.ENOENT || errno == Errno.ENOTDIR
-                ? new DirectoryNotFoundException($"Could not find the directory '{pathForErrors}'.") { HResult = errno }
-                : UnixErrors.ToException(errno, "Opening the directory", pathForErrors);
+            throw new DirectoryNotFoundException($"Could not find the directory '{pathForErrors}'.") { HResult = errno };
         }
 
-        return fd;
+        return UnixErrors.CheckIo(handle, "Opening the directory", pathForErrors);
     }
 
     /// <summary>The kernel's name for an open directory: /proc's link on Linux, F_GETPATH on macOS.</summary>
@@ -411,15 +391,25 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     {
         if (OperatingSystem.IsLinux())
         {
-            using var lease = new FileDescriptorLease(handle);
-            return ReadLinkAt(handle, $"/proc/self/fd/{lease.Fd}", pathForErrors);
+            // The one place the descriptor's number itself is needed: it is part of the path. The reference keeps the
+            // handle from being closed, and the number reused, while the link is read.
+            var referenced = false;
+            try
+            {
+                handle.DangerousAddRef(ref referenced);
+                return ReadLinkAt(handle, $"/proc/self/fd/{handle.DangerousGetHandle()}", pathForErrors);
+            }
+            finally
+            {
+                if (referenced)
+                {
+                    handle.DangerousRelease();
+                }
+            }
         }
 
         var buffer = new byte[Sys.MAXPATHLEN];
-        if (Sys.FcntlGetPath(handle, Sys.F_GETPATH, buffer) != 0)
-        {
-            throw UnixErrors.ToException(UnixErrors.LastErrno, "Finding the path of the directory", pathForErrors);
-        }
+        UnixErrors.CheckIo(Sys.FcntlGetPath(handle, buffer), "Finding the path of the directory", pathForErrors);
 
         return Encoding.UTF8.GetString(buffer, 0, Array.IndexOf(buffer, (byte)0));
     }
@@ -429,24 +419,19 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         for (var size = 256; ; size *= 4)
         {
             var buffer = new byte[size];
-            var length = Sys.ReadLinkAt(directory, path, buffer, size);
-            if (length < 0)
-            {
-                throw UnixErrors.ToException(UnixErrors.LastErrno, "Reading the symbolic link", pathForErrors);
-            }
-
+            var length = (int)UnixErrors.CheckIo(Sys.ReadLinkAt(directory, path, buffer, size), "Reading the symbolic link", pathForErrors);
             if (length < size)
             {
-                return Encoding.UTF8.GetString(buffer, 0, (int)length);
+                return Encoding.UTF8.GetString(buffer, 0, length);
             }
         }
     }
 
-    private static void FlushDescriptor(int fd, string path)
+    private static void Flush(SafeFileHandle handle, string path)
     {
         if (OperatingSystem.IsMacOS())
         {
-            if (Sys.FcntlNoArg(fd, Sys.F_FULLFSYNC) == 0)
+            if (Sys.FullFSync(handle) == 0)
             {
                 return;
             }
@@ -460,41 +445,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
             }
         }
 
-        int result;
-        do
-        {
-            result = Sys.FSync(fd);
-        }
-        while (result != 0 && UnixErrors.LastErrno == Errno.EINTR);
-
-        if (result != 0)
-        {
-            throw UnixErrors.ToException(UnixErrors.LastErrno, "Flushing to disk", path);
-        }
-    }
-
-    private static int OpenRetryingEintr(string path, int flags, uint mode = 0)
-    {
-        int fd;
-        do
-        {
-            fd = Sys.Open(path, flags, mode);
-        }
-        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
-
-        return fd;
-    }
-
-    private static int OpenAtRetryingEintr(DirectoryHandle directory, string name, int flags, uint mode = 0)
-    {
-        int fd;
-        do
-        {
-            fd = Sys.OpenAt(directory.Handle, name, flags, mode);
-        }
-        while (fd < 0 && UnixErrors.LastErrno == Errno.EINTR);
-
-        return fd;
+        UnixErrors.CheckIo(Sys.FSync(handle), "Flushing to disk", path);
     }
 
     /// <summary>
@@ -502,37 +453,27 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     /// old file allowed: if its group cannot be kept, the group loses its permissions rather than pass them to ours;
     /// if its owner cannot be kept, a set-user-id bit is dropped rather than made to run as us.
     /// </summary>
-    private static void CopyOwnerAndMode(SafeFileHandle handle, string tempPath, UnixFileStatus created, ExistingFile replaced, ILogger? logger)
+    private static void CopyOwnerAndMode(SafeFileHandle handle, string tempPath, UnixFileStatus created, ExistingFile replaced, ILogger logger)
     {
-        using var lease = new FileDescriptorLease(handle);
         var mode = replaced.Mode;
-        if ((created.Uid != replaced.Uid || created.Gid != replaced.Gid) && Sys.FChown(lease.Fd, replaced.Uid, replaced.Gid) != 0)
+        if ((created.Uid != replaced.Uid || created.Gid != replaced.Gid) && Sys.FChown(handle, replaced.Uid, replaced.Gid) != 0)
         {
             // Only root may give a file away; anyone may pick one of their own groups. Keep what is allowed.
             var errno = UnixErrors.LastErrno;
             if (created.Uid != replaced.Uid)
             {
-                mode &= ~SetUserId;
-                if (logger is not null)
-                {
-                    Log.OwnerNotPreserved(logger, tempPath, replaced.Uid, replaced.Gid, errno);
-                }
+                mode &= ~(uint)UnixFileMode.SetUser;
+                Log.OwnerNotPreserved(logger, tempPath, replaced.Uid, replaced.Gid, errno);
             }
 
-            if (created.Gid != replaced.Gid && Sys.FChown(lease.Fd, uint.MaxValue, replaced.Gid) != 0)
+            if (created.Gid != replaced.Gid && Sys.FChown(handle, Sys.KeepId, replaced.Gid) != 0)
             {
-                mode &= ~(SetGroupId | GroupPermissions);
-                if (logger is not null)
-                {
-                    Log.GroupNotPreserved(logger, tempPath, replaced.Gid, UnixErrors.LastErrno);
-                }
+                mode &= ~(uint)(UnixFileMode.SetGroup | GroupPermissions);
+                Log.GroupNotPreserved(logger, tempPath, replaced.Gid, UnixErrors.LastErrno);
             }
         }
 
         // After chown, which clears set-id bits; and always, since the temp was created owner-only.
-        if (Sys.FChmod(lease.Fd, mode) != 0)
-        {
-            throw UnixErrors.ToException(UnixErrors.LastErrno, "Setting the permissions of", tempPath);
-        }
+        UnixErrors.CheckIo(Sys.FChmod(handle, mode), "Setting the permissions of", tempPath);
     }
 }

@@ -17,6 +17,9 @@ public sealed class TenWritersScenario(string variant) : PowerLossScenario(varia
 
     private const int Writers = 10;
 
+    /// <summary>A writer's first line: it is started and waits for the word to begin.</summary>
+    private const string ReadyLine = "READY";
+
     private static readonly byte[] LedgerHeader = "ledger\n"u8.ToArray();
 
     public override void Setup(string directory)
@@ -40,6 +43,11 @@ public sealed class TenWritersScenario(string variant) : PowerLossScenario(varia
     public override void Workload(string directory, IWorkloadMarkers markers)
     {
         var gate = new object();
+
+        // The writers start together, once all ten processes are up: started one by one they would commit one by one,
+        // spread over the seconds the runtime takes to start ten times on two cores, with the neighbour's flushes between.
+        using var ready = new CountdownEvent(Writers);
+        using var go = new ManualResetEventSlim();
         var workers = Enumerable.Range(0, Writers).Select(i => Task.Factory.StartNew(() =>
         {
             var start = new ProcessStartInfo(AtomicFiles.Testing.ToolProcess.DotnetHost)
@@ -55,17 +63,37 @@ public sealed class TenWritersScenario(string variant) : PowerLossScenario(varia
 
             using var worker = Process.Start(start)!;
             var stderr = worker.StandardError.ReadToEndAsync();
-            while (worker.StandardOutput.ReadLine() is { } line)
+            var isReady = false;
+            try
             {
-                if (line.StartsWith("MARK ", StringComparison.Ordinal))
+                while (worker.StandardOutput.ReadLine() is { } line)
                 {
-                    lock (gate)
+                    if (line == ReadyLine)
                     {
-                        markers.Mark(line[5..]);
+                        isReady = true;
+                        ready.Signal();
+                        go.Wait();
+                        worker.StandardInput.WriteLine("go");
+                        worker.StandardInput.Flush();
                     }
+                    else if (line.StartsWith("MARK ", StringComparison.Ordinal))
+                    {
+                        lock (gate)
+                        {
+                            markers.Mark(line[5..]);
+                        }
 
-                    worker.StandardInput.WriteLine("ok");
-                    worker.StandardInput.Flush();
+                        worker.StandardInput.WriteLine("ok");
+                        worker.StandardInput.Flush();
+                    }
+                }
+            }
+            finally
+            {
+                // A writer that died before it was ready must not hold the others back forever.
+                if (!isReady)
+                {
+                    ready.Signal();
                 }
             }
 
@@ -75,6 +103,8 @@ public sealed class TenWritersScenario(string variant) : PowerLossScenario(varia
                 throw new InvalidOperationException($"Writer {i} failed (exit code {worker.ExitCode}): {stderr.Result}");
             }
         }, TaskCreationOptions.LongRunning)).ToArray();
+        ready.Wait();
+        go.Set();
         Task.WaitAll(workers);
     }
 
@@ -89,6 +119,10 @@ public sealed class TenWritersScenario(string variant) : PowerLossScenario(varia
             Console.Out.Flush();
             _ = Console.In.ReadLine();
         }
+
+        Console.Out.WriteLine(ReadyLine);
+        Console.Out.Flush();
+        _ = Console.In.ReadLine();
 
         AtomicFile.WriteAllBytes(OwnFile(directory, i), NewOwn(i), options);
         Mark(CreateMarker(i));

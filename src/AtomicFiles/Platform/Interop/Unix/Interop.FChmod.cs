@@ -6,7 +6,8 @@ internal static partial class Interop
 {
     internal static partial class Sys
     {
+        /// <summary>fchmod(2). Returns 0, or -1 with errno set.</summary>
         [LibraryImport(Libraries.Libc, EntryPoint = "fchmod", SetLastError = true)]
-        internal static partial int FChmod(int fd, uint mode);
+        internal static partial int FChmod(SafeHandle fd, uint mode);
     }
 }

@@ -12,7 +12,10 @@ internal static partial class Interop
         /// <summary>macOS MAXPATHLEN: the buffer F_GETPATH fills.</summary>
         internal const int MAXPATHLEN = 1024;
 
+        /// <summary>macOS fcntl(F_GETPATH) into <paramref name="buffer"/> of <see cref="MAXPATHLEN"/> bytes, NUL-terminated. Returns 0, or -1 with errno set.</summary>
+        internal static int FcntlGetPath(SafeHandle fd, byte[] buffer) => FcntlWithBuffer(fd, F_GETPATH, buffer);
+
         [LibraryImport(Libraries.Libc, EntryPoint = "fcntl", SetLastError = true)]
-        internal static partial int FcntlGetPath(SafeHandle fd, int command, byte[] buffer);
+        private static partial int FcntlWithBuffer(SafeHandle fd, int command, byte[] buffer);
     }
 }

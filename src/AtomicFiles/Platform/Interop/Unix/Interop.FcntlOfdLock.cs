@@ -38,8 +38,17 @@ internal static partial class Interop
             internal int Pid;
         }
 
+        /// <summary>fcntl(2) with a lock command (F_OFD_*), retried on EINTR. Returns 0, or -1 with errno set.</summary>
+        internal static unsafe int FcntlLock(SafeHandle fd, int command, ref FileLockRange range)
+        {
+            fixed (FileLockRange* pointer = &range)
+            {
+                return RetryOnEintr((fd, command, range: (nint)pointer), static a => FcntlLockInterruptible(a.fd, a.command, (FileLockRange*)a.range));
+            }
+        }
+
         // fcntl is variadic; on 64-bit Linux (System V x64, AAPCS64) a variadic pointer travels like a fixed one.
         [LibraryImport(Libraries.Libc, EntryPoint = "fcntl", SetLastError = true)]
-        internal static partial int FcntlLock(int fd, int command, ref FileLockRange range);
+        private static unsafe partial int FcntlLockInterruptible(SafeHandle fd, int command, FileLockRange* range);
     }
 }

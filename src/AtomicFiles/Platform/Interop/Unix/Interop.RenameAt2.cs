@@ -6,7 +6,6 @@ internal static partial class Interop
 {
     internal static partial class Sys
     {
-        internal const int AT_FDCWD = -100;
         internal const uint RENAME_NOREPLACE = 1;
 
         /// <summary>Linux renameat2(2); exported by glibc 2.28 and later, missing from some musl builds.</summary>
