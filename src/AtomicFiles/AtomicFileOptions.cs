@@ -119,6 +119,12 @@ public sealed class AtomicFileOptions
     /// <summary>Where commits, rollbacks, retries and durability warnings are logged. Default: <see langword="null"/>, no logging.</summary>
     public ILogger? Logger { get; init; }
 
+    /// <summary>
+    /// Test-only: the clock lock waits and Windows retries measure their timeouts on and sleep on, so tests advance a
+    /// fake one instead of waiting for the wall clock. Default: <see cref="TimeProvider.System"/>.
+    /// </summary>
+    internal TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>Test-only: injected defects and protocol step callbacks. <see langword="null"/> in every options object a user builds.</summary>
     internal FaultHooks? Faults { get; init; }
 

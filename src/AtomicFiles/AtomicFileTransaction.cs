@@ -228,7 +228,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         try
         {
             TransactionRecovery.ThrowIfJournalUntrusted(root, options);
-            rootLock = await LockFileLock.AcquireAsync(root.Directory, TransactionRoot.LockFileName, root.FullPath, LockFileLock.DefaultCreateMode, options.LockTimeout, cancellationToken).ConfigureAwait(false);
+            rootLock = await LockFileLock.AcquireAsync(root.Directory, TransactionRoot.LockFileName, root.FullPath, LockFileLock.DefaultCreateMode, options.LockTimeout, options.TimeProvider, cancellationToken, options.Defects).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
 
             // Recovery renames and flushes: off the caller's thread.
@@ -251,7 +251,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         try
         {
             TransactionRecovery.ThrowIfJournalUntrusted(root, options);
-            rootLock = LockFileLock.Acquire(root.Directory, TransactionRoot.LockFileName, root.FullPath, LockFileLock.DefaultCreateMode, options.LockTimeout, CancellationToken.None);
+            rootLock = LockFileLock.Acquire(root.Directory, TransactionRoot.LockFileName, root.FullPath, LockFileLock.DefaultCreateMode, options.LockTimeout, options.TimeProvider, CancellationToken.None, options.Defects);
             TransactionRecovery.RecoverLocked(root, options);
             return new AtomicFileTransaction(root, rootLock, options);
         }

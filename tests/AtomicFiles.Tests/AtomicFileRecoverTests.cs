@@ -300,21 +300,10 @@ public sealed class AtomicFileRecoverTests : IDisposable
         var writer = ToolProcess.Start(["write", path]);
         writer.StandardInput.Write("partial content");
         writer.StandardInput.Flush();
-        var waited = Stopwatch.StartNew();
-        IReadOnlyList<string> inUse;
+        IReadOnlyList<string> inUse = [];
 
         // A dry run changes nothing: it only asks each temp's lock whether a writer holds it.
-        while ((inUse = OrphanSweeper.Sweep(_dir.Path, remove: false, AtomicFileOptions.Default).InUse).Count == 0)
-        {
-            if (writer.HasExited || waited.Elapsed > TimeSpan.FromMinutes(1))
-            {
-                KillIfRunning(writer);
-                throw new InvalidOperationException("The writer process never locked its temp file: " + writer.StandardError.ReadToEnd());
-            }
-
-            Thread.Sleep(10);
-        }
-
+        ChildProgress.WaitUntil(writer, () => (inUse = OrphanSweeper.Sweep(_dir.Path, remove: false, AtomicFileOptions.Default).InUse).Count > 0, "locked its temp file");
         temp = inUse.Single();
         return writer;
     }

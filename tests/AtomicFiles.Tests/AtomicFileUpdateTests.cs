@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AtomicFiles.Platform;
+using AtomicFiles.Tests.Support;
 
 namespace AtomicFiles.Tests;
 
@@ -153,9 +154,14 @@ public sealed class AtomicFileUpdateTests : IDisposable
         using var release = new ManualResetEventSlim();
         var holder = HoldLockInAnotherUpdate(path, release);
 
-        var act = () => AtomicFile.UpdateText(path, _ => "intruder", new AtomicFileOptions { LockTimeout = TimeSpan.FromMilliseconds(50) });
+        var clock = new SleepSignallingClock();
+        var timeout = TimeSpan.FromMilliseconds(50);
+        var intruder = Task.Run(() => AtomicFile.UpdateText(path, _ => "intruder", new AtomicFileOptions { LockTimeout = timeout, TimeProvider = clock }));
+        (await clock.SleepsBeforeFinishing(intruder)).Should().BeTrue("another updater holds the lock");
 
-        act.Should().Throw<TimeoutException>().WithMessage($"*'{path}'*");
+        clock.Advance(timeout);
+
+        await FluentActions.Awaiting(() => intruder).Should().ThrowAsync<TimeoutException>().WithMessage($"*'{path}'*");
         release.Set();
         await holder;
         File.ReadAllText(path).Should().Be("old+holder");
@@ -185,14 +191,16 @@ public sealed class AtomicFileUpdateTests : IDisposable
         using var release = new ManualResetEventSlim();
         var holder = HoldLockInAnotherUpdate(path, release);
         using var cts = new CancellationTokenSource();
+        var clock = new SleepSignallingClock();
         var transformRan = false;
 
         var waiting = AtomicFile.UpdateTextAsync(path, (_, _) =>
         {
             transformRan = true;
             return ValueTask.FromResult("intruder");
-        }, new AtomicFileOptions { LockTimeout = Timeout.InfiniteTimeSpan }, cts.Token);
-        cts.Cancel();
+        }, new AtomicFileOptions { LockTimeout = Timeout.InfiniteTimeSpan, TimeProvider = clock }, cts.Token);
+        (await clock.SleepsBeforeFinishing(waiting)).Should().BeTrue("another updater holds the lock");
+        await cts.CancelAsync();
 
         await FluentActions.Awaiting(() => waiting).Should().ThrowAsync<OperationCanceledException>();
         release.Set();

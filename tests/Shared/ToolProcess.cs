@@ -7,7 +7,7 @@ namespace AtomicFiles.Testing;
 /// test tool (tests/AtomicFiles.TestTool): the shipped tool plus the verbs only tests use (increment, transaction with
 /// crash hooks, create-new); tests of what users get name <see cref="ShippedToolDll"/>.
 /// </summary>
-public static class ToolProcess
+internal static class ToolProcess
 {
     /// <summary>The built test tool, copied next to the test assembly by the project reference.</summary>
     public static string ToolDll => Path.Join(AppContext.BaseDirectory, "atomicfile-test.dll");
@@ -18,8 +18,6 @@ public static class ToolProcess
     public static string DotnetHost => Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet"
         ? host
         : "dotnet";
-
-    public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
 
     /// <summary>
     /// Copies the built tool into <paramref name="directory"/> (created) and returns the copy's dll, for tests that run
@@ -42,27 +40,11 @@ public static class ToolProcess
     /// <paramref name="toolDll"/> if given (a <see cref="CopyForAnotherUser"/> copy), else from <see cref="ToolDll"/>,
     /// with <paramref name="environment"/> added to the inherited environment, in <paramref name="workingDirectory"/> if given.
     /// </summary>
-    public static Result Run(
+    /// <exception cref="TimeoutException">It ran past <paramref name="timeout"/> (default 2 minutes).</exception>
+    public static Command.Result Run(
         IEnumerable<string> args, string? standardInput = null, IEnumerable<string>? wrapper = null, TimeSpan? timeout = null, string? toolDll = null,
-        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
-    {
-        using var process = Start(args, wrapper, toolDll, environment, workingDirectory);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (standardInput is not null)
-        {
-            process.StandardInput.Write(standardInput);
-        }
-
-        process.StandardInput.Close();
-        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'atomicfile {string.Join(' ', args)}' did not finish in time.");
-        }
-
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
-    }
+        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null) =>
+        Command.Execute(CommandLine(args, wrapper, toolDll), standardInput, timeout ?? TimeSpan.FromMinutes(2), environment, workingDirectory);
 
     /// <summary>
     /// Starts `atomicfile ARGS` with standard input, output and error redirected, and leaves it running: for tests that
@@ -70,27 +52,9 @@ public static class ToolProcess
     /// </summary>
     public static Process Start(
         IEnumerable<string> args, IEnumerable<string>? wrapper = null, string? toolDll = null, IReadOnlyDictionary<string, string>? environment = null,
-        string? workingDirectory = null)
-    {
-        var command = (wrapper ?? []).Concat([DotnetHost, toolDll ?? ToolDll]).Concat(args).ToList();
-        var start = new ProcessStartInfo(command[0])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? "",
-        };
-        foreach (var arg in command.Skip(1))
-        {
-            start.ArgumentList.Add(arg);
-        }
+        string? workingDirectory = null) =>
+        Command.Start(CommandLine(args, wrapper, toolDll), environment, workingDirectory);
 
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
-        return Process.Start(start)!;
-    }
+    private static List<string> CommandLine(IEnumerable<string> args, IEnumerable<string>? wrapper, string? toolDll) =>
+        [.. wrapper ?? [], DotnetHost, toolDll ?? ToolDll, .. args];
 }

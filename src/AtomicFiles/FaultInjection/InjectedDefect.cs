@@ -37,6 +37,12 @@ internal enum InjectedDefect
     /// </summary>
     LockThroughFileShare = 64,
 
+    /// <summary>
+    /// <see cref="Locking.LockFileLock"/> fails open: when another holder has the lock it proceeds anyway, holding a handle
+    /// on another file that guards nothing, instead of waiting. The control of the tests that show a second holder waits.
+    /// </summary>
+    LockFailsOpen = 128,
+
     /// <summary>Recovery trusts every journal it finds, whoever wrote it and whatever it is: the behavior before journals were checked.</summary>
     RecoveryTrustsAnyJournal = 1 << 12,
 

@@ -20,8 +20,8 @@ internal sealed class LockFileLock : IDisposable
     internal const UnixFileMode DefaultCreateMode =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
 
-    private const int FirstPollMilliseconds = 1;
-    private const int MaxPollMilliseconds = 50;
+    private static readonly TimeSpan s_firstPoll = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan s_maxPoll = TimeSpan.FromMilliseconds(50);
 
     private readonly SafeFileHandle _handle;
 
@@ -39,6 +39,7 @@ internal sealed class LockFileLock : IDisposable
     /// <param name="guardedPath">What the lock guards, for messages.</param>
     /// <param name="createMode">The permissions a new lock file gets on Unix, before the umask (ignored on Windows).</param>
     /// <param name="timeout">How long to wait for another holder; <see cref="Timeout.InfiniteTimeSpan"/> to wait for ever.</param>
+    /// <param name="timeProvider">The clock the wait is measured and slept on (tests pass a fake one).</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <param name="defects">Deliberate defects, for the tests' controls.</param>
     /// <exception cref="TimeoutException">Another holder kept the lock past <paramref name="timeout"/>.</exception>
@@ -46,10 +47,10 @@ internal sealed class LockFileLock : IDisposable
     /// <exception cref="IOException">The lock could not be taken for another reason than another holder (it never proceeds unlocked), or the lock file is not a regular file.</exception>
     /// <exception cref="UnauthorizedAccessException">The lock file cannot be opened, or another user planted it in a shared sticky directory.</exception>
     internal static LockFileLock Acquire(
-        DirectoryHandle directory, string lockName, string guardedPath, UnixFileMode createMode, TimeSpan timeout, CancellationToken cancellationToken, InjectedDefect defects = InjectedDefect.None)
+        DirectoryHandle directory, string lockName, string guardedPath, UnixFileMode createMode, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken, InjectedDefect defects = InjectedDefect.None)
     {
         var lockPath = directory.Join(lockName);
-        var backoff = new Backoff(timeout);
+        var backoff = new Backoff(timeout, timeProvider);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -58,19 +59,20 @@ internal sealed class LockFileLock : IDisposable
                 return new LockFileLock(handle, lockPath);
             }
 
-            // Polling, because neither OS offers a cancellable blocking wait; the backoff keeps an idle waiter cheap.
-            cancellationToken.WaitHandle.WaitOne(backoff.NextDelay(lockPath, guardedPath));
+            // Polling, because neither OS offers a cancellable blocking wait; the backoff keeps an idle waiter cheap. The
+            // sleep is a timer of the time provider's, so a test's fake clock decides when the next attempt comes.
+            Task.Delay(backoff.NextDelay(lockPath, guardedPath), timeProvider, cancellationToken).GetAwaiter().GetResult();
         }
     }
 
     /// <summary>Waits, without blocking a thread, until this process holds the lock file <paramref name="lockName"/> in <paramref name="directory"/>.</summary>
-    /// <inheritdoc cref="Acquire(DirectoryHandle, string, string, UnixFileMode, TimeSpan, CancellationToken, InjectedDefect)" path="/param"/>
-    /// <inheritdoc cref="Acquire(DirectoryHandle, string, string, UnixFileMode, TimeSpan, CancellationToken, InjectedDefect)" path="/exception"/>
+    /// <inheritdoc cref="Acquire(DirectoryHandle, string, string, UnixFileMode, TimeSpan, TimeProvider, CancellationToken, InjectedDefect)" path="/param"/>
+    /// <inheritdoc cref="Acquire(DirectoryHandle, string, string, UnixFileMode, TimeSpan, TimeProvider, CancellationToken, InjectedDefect)" path="/exception"/>
     internal static async Task<LockFileLock> AcquireAsync(
-        DirectoryHandle directory, string lockName, string guardedPath, UnixFileMode createMode, TimeSpan timeout, CancellationToken cancellationToken, InjectedDefect defects = InjectedDefect.None)
+        DirectoryHandle directory, string lockName, string guardedPath, UnixFileMode createMode, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken, InjectedDefect defects = InjectedDefect.None)
     {
         var lockPath = directory.Join(lockName);
-        var backoff = new Backoff(timeout);
+        var backoff = new Backoff(timeout, timeProvider);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -79,44 +81,54 @@ internal sealed class LockFileLock : IDisposable
                 return new LockFileLock(handle, lockPath);
             }
 
-            await Task.Delay(backoff.NextDelay(lockPath, guardedPath), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(backoff.NextDelay(lockPath, guardedPath), timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Waits until this process holds the lock at the absolute <paramref name="lockPath"/>, as <see cref="Acquire(DirectoryHandle, string, string, UnixFileMode, TimeSpan, CancellationToken, InjectedDefect)"/> does.</summary>
+    /// <summary>Waits until this process holds the lock at the absolute <paramref name="lockPath"/>, as <see cref="Acquire(DirectoryHandle, string, string, UnixFileMode, TimeSpan, TimeProvider, CancellationToken, InjectedDefect)"/> does.</summary>
     internal static LockFileLock Acquire(string lockPath, string guardedPath, UnixFileMode createMode, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var directory = FileSystemPlatform.Current.OpenDirectory(System.IO.Path.GetDirectoryName(lockPath)!);
-        return Acquire(directory, System.IO.Path.GetFileName(lockPath), guardedPath, createMode, timeout, cancellationToken);
+        return Acquire(directory, System.IO.Path.GetFileName(lockPath), guardedPath, createMode, timeout, TimeProvider.System, cancellationToken);
     }
 
     public void Dispose() => _handle.Dispose();
 
     /// <summary>Takes the lock if it is free; <see langword="null"/> if another holder has it.</summary>
-    private static SafeFileHandle? TryAcquire(DirectoryHandle directory, string lockName, UnixFileMode createMode, InjectedDefect defects) =>
-        OperatingSystem.IsWindows() || (defects & InjectedDefect.LockThroughFileShare) != 0
+    private static SafeFileHandle? TryAcquire(DirectoryHandle directory, string lockName, UnixFileMode createMode, InjectedDefect defects)
+    {
+        var handle = OperatingSystem.IsWindows() || (defects & InjectedDefect.LockThroughFileShare) != 0
             ? ShareModeLock.TryAcquire(directory.Join(lockName))
             : UnixLockFile.TryAcquire(directory, lockName, createMode);
+        return handle is null && (defects & InjectedDefect.LockFailsOpen) != 0
+            ? File.OpenHandle(directory.Join(lockName + ".unguarded"), FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)
+            : handle;
+    }
 
     /// <summary>The polling schedule of one wait: doubling delays, never past the deadline.</summary>
-    private struct Backoff(TimeSpan timeout)
+    private struct Backoff(TimeSpan timeout, TimeProvider timeProvider)
     {
-        private readonly long _deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        private int _delay = FirstPollMilliseconds;
+        private readonly long _started = timeProvider.GetTimestamp();
+        private TimeSpan _delay = s_firstPoll;
 
         /// <summary>How long to sleep before the next attempt.</summary>
         /// <exception cref="TimeoutException">The deadline has passed.</exception>
-        internal int NextDelay(string lockPath, string guardedPath)
+        internal TimeSpan NextDelay(string lockPath, string guardedPath)
         {
-            var remaining = _deadline - Environment.TickCount64;
-            if (remaining <= 0)
+            var delay = _delay;
+            _delay = TimeSpan.FromTicks(Math.Min(_delay.Ticks * 2, s_maxPoll.Ticks));
+            if (timeout == Timeout.InfiniteTimeSpan)
+            {
+                return delay;
+            }
+
+            var remaining = timeout - timeProvider.GetElapsedTime(_started);
+            if (remaining <= TimeSpan.Zero)
             {
                 throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.###} s waiting for the lock on '{guardedPath}' ({lockPath}); another writer holds it.");
             }
 
-            var delay = (int)Math.Min(_delay, remaining);
-            _delay = Math.Min(_delay * 2, MaxPollMilliseconds);
-            return delay;
+            return delay < remaining ? delay : remaining;
         }
     }
 }

@@ -39,7 +39,7 @@ internal static class TransactionRecovery
             return Untrusted(found, options);
         }
 
-        using var rootLock = LockFileLock.Acquire(root.Directory, TransactionRoot.LockFileName, root.FullPath, LockFileLock.DefaultCreateMode, options.LockTimeout, cancellationToken);
+        using var rootLock = LockFileLock.Acquire(root.Directory, TransactionRoot.LockFileName, root.FullPath, LockFileLock.DefaultCreateMode, options.LockTimeout, options.TimeProvider, cancellationToken, options.Defects);
         return RecoverLockedCore(root, options);
     }
 

@@ -153,7 +153,7 @@ public sealed class UnixLockFileTests : IDisposable
         File.ReadAllText(DataPath).Should().Be("5");
     }
 
-    private ToolProcess.Result IncrementAsGroupMemberWithReadOnlyLockFile(params string[] extraArgs)
+    private Command.Result IncrementAsGroupMemberWithReadOnlyLockFile(params string[] extraArgs)
     {
         using var users = new LocalUsers();
         var group = users.CreateGroup("lockers");
@@ -178,7 +178,7 @@ public sealed class UnixLockFileTests : IDisposable
         }
     }
 
-    private ToolProcess.Result IncrementUnderUmask(string umask, params string[] extraArgs) =>
+    private Command.Result IncrementUnderUmask(string umask, params string[] extraArgs) =>
         ToolProcess.Run(["increment", DataPath, "1", "--durability", "none", .. extraArgs], wrapper: ["sh", "-c", $"umask {umask}; exec \"$@\"", "sh"]);
 
     /// <summary>Runs an Update of the data file, failing the test if it has not ended within the watchdog.</summary>

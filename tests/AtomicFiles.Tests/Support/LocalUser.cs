@@ -16,24 +16,9 @@ internal sealed record LocalUser(string Name, uint Uid, LocalGroup PrimaryGroup)
     internal string Shell(string script, params string[] args) => Run("/bin/sh", ["-c", script, "sh", .. args]);
 
     /// <summary>Runs the atomicfile tool (a copy this user can load) as this user.</summary>
-    internal ToolProcess.Result Tool(string toolDll, string? standardInput, params string[] args) =>
+    internal Command.Result Tool(string toolDll, string? standardInput, params string[] args) =>
         ToolProcess.Run(args, standardInput, wrapper: Wrapper, timeout: TimeSpan.FromMinutes(2), toolDll: toolDll);
 
     /// <summary>Starts <paramref name="program"/> as this user with output redirected, and leaves it running.</summary>
-    internal Process Start(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(Wrapper[0])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in Wrapper[1..].Concat([program]).Concat(args))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(start)!;
-    }
+    internal Process Start(string program, params string[] args) => Command.Start([.. Wrapper, program, .. args]);
 }

@@ -10,7 +10,7 @@ internal sealed partial class StraceLog
 {
     private const string TracedCalls = "trace=openat,open,fcntl,flock,write,pwrite64,fsync,fdatasync,rename,renameat,renameat2,link,linkat,unlink,unlinkat,close";
 
-    private StraceLog(IReadOnlyList<(string Thread, string Call)> threadCalls, ToolProcess.Result result)
+    private StraceLog(IReadOnlyList<(string Thread, string Call)> threadCalls, Command.Result result)
     {
         ThreadCalls = threadCalls;
         Calls = threadCalls.Select(c => c.Call).ToList();
@@ -26,7 +26,7 @@ internal sealed partial class StraceLog
     /// <summary>The calls strace made fail on purpose (`-e inject=...`): it marks them `(INJECTED)`.</summary>
     internal IReadOnlyList<string> InjectedCalls => Calls.Where(c => c.EndsWith("(INJECTED)", StringComparison.Ordinal)).ToList();
 
-    internal ToolProcess.Result Result { get; }
+    internal Command.Result Result { get; }
 
     /// <summary>Runs `atomicfile ARGS` under strace; <paramref name="shellStdin"/> redirects standard input from a path through sh.</summary>
     internal static StraceLog Run(string[] toolArgs, string? stdin = null, string[]? straceOptions = null, string? shellStdin = null)
@@ -35,7 +35,7 @@ internal sealed partial class StraceLog
         try
         {
             string[] strace = ["strace", "-f", "-qq", "-o", output, "-e", TracedCalls, .. straceOptions ?? []];
-            ToolProcess.Result result;
+            Command.Result result;
             if (shellStdin is null)
             {
                 result = ToolProcess.Run(toolArgs, stdin, wrapper: strace);

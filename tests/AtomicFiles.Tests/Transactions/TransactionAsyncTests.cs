@@ -1,4 +1,5 @@
 using System.Text;
+using AtomicFiles.Tests.Support;
 
 namespace AtomicFiles.Tests.Transactions;
 
@@ -33,14 +34,15 @@ public sealed class TransactionAsyncTests : IDisposable
     {
         using var holder = AtomicFile.BeginTransaction(_dir.Path);
         using var cancellation = new CancellationTokenSource();
+        var clock = new SleepSignallingClock();
 
-        var waiting = AtomicFile.BeginTransactionAsync(_dir.Path, new AtomicFileOptions { LockTimeout = Timeout.InfiniteTimeSpan }, cancellation.Token);
-        waiting.IsCompleted.Should().BeFalse("the root is held");
+        var waiting = AtomicFile.BeginTransactionAsync(_dir.Path, new AtomicFileOptions { LockTimeout = Timeout.InfiniteTimeSpan, TimeProvider = clock }, cancellation.Token);
+        (await clock.SleepsBeforeFinishing(waiting)).Should().BeTrue("the root is held");
         await cancellation.CancelAsync();
 
         await FluentActions.Awaiting(() => waiting).Should().ThrowAsync<OperationCanceledException>();
         holder.Dispose();
-        using var next = AtomicFile.BeginTransaction(_dir.Path, new AtomicFileOptions { LockTimeout = TimeSpan.FromSeconds(10) });
+        using var next = AtomicFile.BeginTransaction(_dir.Path, new AtomicFileOptions { LockTimeout = TimeSpan.Zero });
     }
 
     [Fact]

@@ -186,7 +186,7 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
 
     private static void MoveWithRetries(string tempPath, string targetPath, uint flags, AtomicFileOptions options)
     {
-        var deadline = Environment.TickCount64 + (long)options.WindowsRetryTimeout.TotalMilliseconds;
+        var started = options.TimeProvider.GetTimestamp();
         var delay = FirstRetryDelayMilliseconds;
         for (var attempt = 1; ; attempt++)
         {
@@ -197,7 +197,7 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
 
             var error = Marshal.GetLastPInvokeError();
             var transient = error is Errors.ERROR_ACCESS_DENIED or Errors.ERROR_SHARING_VIOLATION or Errors.ERROR_LOCK_VIOLATION;
-            if (!transient || Environment.TickCount64 + delay > deadline)
+            if (!transient || options.TimeProvider.GetElapsedTime(started) + TimeSpan.FromMilliseconds(delay) > options.WindowsRetryTimeout)
             {
                 throw ToException(error, "Replacing", targetPath);
             }
@@ -207,7 +207,8 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
                 Log.ReplaceRetry(logger, targetPath, error, attempt, delay);
             }
 
-            Thread.Sleep(delay);
+            // A timer of the options' clock, so tests decide when the retry comes.
+            Task.Delay(TimeSpan.FromMilliseconds(delay), options.TimeProvider).GetAwaiter().GetResult();
             delay = Math.Min(delay * 2, MaxRetryDelayMilliseconds);
         }
     }

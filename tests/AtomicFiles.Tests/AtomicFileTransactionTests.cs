@@ -1,6 +1,8 @@
 using System.Text;
+using AtomicFiles.FaultInjection;
+using AtomicFiles.Tests.Support;
 
-namespace AtomicFiles.Tests.Transactions;
+namespace AtomicFiles.Tests;
 
 public sealed class AtomicFileTransactionTests : IDisposable
 {
@@ -201,22 +203,41 @@ public sealed class AtomicFileTransactionTests : IDisposable
     [Fact]
     public async Task BeginTransaction_WhileAnotherIsOpenOnTheSameRoot_WaitsForIt()
     {
+        var clock = new SleepSignallingClock();
         var first = AtomicFile.BeginTransaction(_dir.Path);
         first.WriteAllText("a.txt", "first");
         var second = Task.Run(() =>
         {
-            using var tx = AtomicFile.BeginTransaction(_dir.Path);
+            using var tx = AtomicFile.BeginTransaction(_dir.Path, new AtomicFileOptions { TimeProvider = clock });
             var seen = File.ReadAllText(_dir.File("a.txt"));
             tx.WriteAllText("a.txt", "second");
             tx.Commit();
             return seen;
         });
 
-        (await Task.WhenAny(second, Task.Delay(200))).Should().NotBeSameAs(second, "the second transaction waits for the root's lock");
+        (await clock.SleepsBeforeFinishing(second)).Should().BeTrue("the second transaction waits for the root's lock");
         first.Commit();
         first.Dispose();
+        clock.Advance(TimeSpan.FromSeconds(1));
 
         (await second).Should().Be("first", "the second transaction started only after the first committed");
         File.ReadAllText(_dir.File("a.txt")).Should().Be("second");
+    }
+
+    /// <summary>
+    /// Control: with a lock that fails open the same check sees the second transaction begin without waiting. (Linux
+    /// only: on Windows the holder's share mode refuses even the mutant's unlocked open.)
+    /// </summary>
+    [RequiresFact(Requirement.Linux)]
+    public async Task BeginTransaction_WhileAnotherIsOpenAndTheLockFailsOpen_DoesNotWait()
+    {
+        var clock = new SleepSignallingClock();
+        using var first = AtomicFile.BeginTransaction(_dir.Path);
+
+        var second = Task.Run(() => AtomicFile.BeginTransaction(_dir.Path, new AtomicFileOptions { TimeProvider = clock, Faults = new() { Defects = InjectedDefect.LockFailsOpen } }).Dispose());
+
+        (await clock.SleepsBeforeFinishing(second)).Should().BeFalse("a lock that fails open lets the second transaction in at once");
+        await second;
+        clock.Sleeps.Should().Be(0);
     }
 }

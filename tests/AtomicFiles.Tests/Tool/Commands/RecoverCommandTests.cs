@@ -1,6 +1,6 @@
 using AtomicFiles.Platform;
 
-namespace AtomicFiles.Tests.Tool;
+namespace AtomicFiles.Tests.Tool.Commands;
 
 /// <summary>`atomicfile recover`, run as the shipped tool in a child process.</summary>
 public sealed class RecoverCommandTests : IDisposable

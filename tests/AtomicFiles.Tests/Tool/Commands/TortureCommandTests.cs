@@ -1,4 +1,4 @@
-namespace AtomicFiles.Tests.Tool;
+namespace AtomicFiles.Tests.Tool.Commands;
 
 /// <summary>`atomicfile torture`, run as the shipped tool in a child process.</summary>
 public sealed class TortureCommandTests : IDisposable
@@ -47,6 +47,6 @@ public sealed class TortureCommandTests : IDisposable
         result.StandardError.Should().StartWith("atomicfile torture: INCONCLUSIVE");
     }
 
-    private static ToolProcess.Result Torture(params string[] args) =>
+    private static Command.Result Torture(params string[] args) =>
         ToolProcess.Run(["torture", .. args], toolDll: ToolProcess.ShippedToolDll, timeout: TimeSpan.FromMinutes(2));
 }

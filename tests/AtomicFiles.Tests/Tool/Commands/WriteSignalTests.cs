@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using AtomicFiles.Platform;
+using AtomicFiles.Tests.Support;
 
-namespace AtomicFiles.Tests.Tool;
+namespace AtomicFiles.Tests.Tool.Commands;
 
 /// <summary>
 /// `atomicfile write` interrupted by a signal while standard input is still coming: SIGINT, SIGTERM and SIGHUP roll the
@@ -73,25 +74,12 @@ public sealed class WriteSignalTests : IDisposable
         var writer = ToolProcess.Start(["write", path], toolDll: ToolProcess.ShippedToolDll);
         writer.StandardInput.Write(s_chunk);
         writer.StandardInput.Flush();
-        var waited = Stopwatch.StartNew();
-        while (!_dir.Entries().Any(e => TempFileName.IsTempFileName(e) && new FileInfo(_dir.File(e)).Length > 0))
-        {
-            if (writer.HasExited || waited.Elapsed > TimeSpan.FromMinutes(1))
-            {
-                writer.Kill();
-                throw new InvalidOperationException("The writer never wrote its first chunk: " + writer.StandardError.ReadToEnd());
-            }
-
-            Thread.Sleep(10);
-        }
-
+        ChildProgress.WaitUntil(writer, () => _dir.Entries().Any(e => TempFileName.IsTempFileName(e) && new FileInfo(_dir.File(e)).Length > 0), "wrote its first chunk");
         return writer;
     }
 
     private static void Signal(Process process, string signal)
     {
-        using var kill = Process.Start("kill", ["-s", signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-        kill.ExitCode.Should().Be(0);
+        Command.Run("kill", "-s", signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -1,9 +1,10 @@
 using AtomicFiles.Platform;
 using AtomicFiles.Platform.Unix;
+using AtomicFiles.Tests.Support;
 using Microsoft.Win32.SafeHandles;
 using static AtomicFiles.Platform.Interop.Interop;
 
-namespace AtomicFiles.Tests.Platform;
+namespace AtomicFiles.Tests.Platform.Unix;
 
 /// <summary>
 /// The liveness lock on Linux: a live writer's temp refuses a sweep's probe, and neither the writer's lock nor a sweep's
@@ -78,10 +79,25 @@ public sealed class LivenessLockTests : IDisposable
 
         var claim = Task.Run(() => LivenessLock.LockNewTemp(writer, path));
 
-        claim.Wait(TimeSpan.FromMilliseconds(300)).Should().BeFalse("the sweep still holds the temp");
+        BlockedLock.SeenBefore(path, claim).Should().BeTrue("the sweep still holds the temp");
         sweep.Dispose();
-        claim.Wait(TimeSpan.FromSeconds(30)).Should().BeTrue();
         claim.Result.Should().Be(LivenessLock.Kind.OpenFileDescription);
+    }
+
+    /// <summary>Control: the same check sees no wait in a probe that does not wait.</summary>
+    [RequiresFact(Requirement.Linux)]
+    public void ProbeWhileASweepHolds_IsNotSeenWaiting()
+    {
+        var path = _dir.File(TempFileName.For("a.txt"));
+        File.WriteAllText(path, "");
+        using var sweep = Open(path, OpenFlags.O_RDONLY);
+        LivenessLock.TryLockAlone(sweep, readable: true, path).Should().BeTrue();
+        using var other = Open(path, OpenFlags.O_RDWR);
+
+        var probe = Task.Run(() => LivenessLock.TryLockAlone(other, readable: true, path));
+
+        BlockedLock.SeenBefore(path, probe).Should().BeFalse();
+        probe.Result.Should().BeFalse("the sweep holds the temp");
     }
 
     private static SafeFileHandle Open(string path, int flags)

@@ -1,4 +1,4 @@
-namespace AtomicFiles.Tests.Tool;
+namespace AtomicFiles.Tests.Tool.Commands;
 
 /// <summary>`atomicfile write`, run as the shipped tool in a child process.</summary>
 public sealed class WriteCommandTests : IDisposable
