@@ -38,7 +38,7 @@ public static partial class AtomicFile
         options ??= AtomicFileOptions.Default;
         // Disposed here too if the lock or the transform throws before the writer takes it over (disposing twice is harmless).
         using var target = ResolvedTarget.Resolve(path, options);
-        using var updateLock = FileLock.Acquire(target.Directory, LockFileName.For(target.FileName), target.FullPath, LockCreateModeFor(target), options.LockTimeout, options.TimeProvider, CancellationToken.None, options.Mutation);
+        using var updateLock = LockFileLock.Acquire(target.Directory, LockFileName.For(target.FileName), target.FullPath, LockCreateModeFor(target), options.LockTimeout, options.TimeProvider, CancellationToken.None, options.Defects);
         var next = transform(ReadIfExists(target)) ?? throw TransformReturnedNull(target.FullPath);
         using var writer = Open(target, overwrite: true, options);
         writer.Write(next);
@@ -86,7 +86,7 @@ public static partial class AtomicFile
         options ??= AtomicFileOptions.Default;
         // Disposed here too if the lock or the transform throws before the writer takes it over (disposing twice is harmless).
         using var target = ResolvedTarget.Resolve(path, options);
-        using var updateLock = await FileLock.AcquireAsync(target.Directory, LockFileName.For(target.FileName), target.FullPath, LockCreateModeFor(target), options.LockTimeout, options.TimeProvider, cancellationToken, options.Mutation).ConfigureAwait(false);
+        using var updateLock = await LockFileLock.AcquireAsync(target.Directory, LockFileName.For(target.FileName), target.FullPath, LockCreateModeFor(target), options.LockTimeout, options.TimeProvider, cancellationToken, options.Defects).ConfigureAwait(false);
         var current = await ReadIfExistsAsync(target, cancellationToken).ConfigureAwait(false);
         var next = await transform(current, cancellationToken).ConfigureAwait(false) ?? throw TransformReturnedNull(target.FullPath);
         var writer = Open(target, overwrite: true, options);
@@ -123,8 +123,8 @@ public static partial class AtomicFile
 
     // Whoever may read the data file may open its lock file: the data file's read and write bits, else rw-rw-rw- less the umask.
     private static UnixFileMode LockCreateModeFor(ResolvedTarget target) => target.Existing is { Kind: FileKind.RegularFile } existing
-        ? (UnixFileMode)existing.Mode & FileLock.DefaultCreateMode
-        : FileLock.DefaultCreateMode;
+        ? (UnixFileMode)existing.Mode & LockFileLock.DefaultCreateMode
+        : LockFileLock.DefaultCreateMode;
 
     /// <summary>The current content of the file the update will replace, read in the directory it was resolved in.</summary>
     private static byte[]? ReadIfExists(ResolvedTarget target)

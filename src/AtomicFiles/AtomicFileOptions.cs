@@ -1,3 +1,4 @@
+using AtomicFiles.FaultInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -124,13 +125,23 @@ public sealed class AtomicFileOptions
     /// </summary>
     internal TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
-    /// <summary>Test-only: disables one step of the commit protocol so crash tests can show they catch it.</summary>
-    internal CommitMutation Mutation { get; init; }
+    /// <summary>Test-only: injected defects and protocol step callbacks. <see langword="null"/> in every options object a user builds.</summary>
+    internal FaultHooks? Faults { get; init; }
 
-    /// <summary>
-    /// Test-only: called with the name of each step of a transaction's commit right after it is done (each stage,
-    /// fsync, journal write, rename, delete, directory flush), and of each temp a recovery's rollback removes, so fault
-    /// tests can fail or kill the process there.
-    /// </summary>
-    internal Action<string>? TransactionStepHook { get; init; }
+    /// <summary>Whether a commit flushes each staged file's data to stable storage before publishing it.</summary>
+    internal bool FlushesFiles => Durability != Durability.None && !Injects(InjectedDefect.SkipFileFlush);
+
+    /// <summary>Whether a transaction flushes its journal (the commit point, and a rollback's unseal) to stable storage.</summary>
+    internal bool FlushesJournal => Durability != Durability.None;
+
+    /// <summary>Whether a commit or recovery flushes each directory a rename or delete changed, and the root's after the journal goes.</summary>
+    internal bool FlushesDirectories => Durability == Durability.Full && !Injects(InjectedDefect.SkipDirectoryFlush);
+
+    /// <summary>The defects the tests inject; none in every options object a user builds.</summary>
+    internal InjectedDefect Defects => Faults?.Defects ?? InjectedDefect.None;
+
+    internal bool Injects(InjectedDefect defect) => (Defects & defect) != 0;
+
+    /// <summary>Reports a step just done to the tests' <see cref="FaultHooks.AfterStep"/>, if any.</summary>
+    internal void Reached(ProtocolStep step, string? path = null) => Faults?.AfterStep?.Invoke(new ReachedStep(step, path));
 }

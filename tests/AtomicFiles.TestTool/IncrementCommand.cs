@@ -1,4 +1,5 @@
 using System.Globalization;
+using AtomicFiles.FaultInjection;
 
 namespace AtomicFiles.TestTool;
 
@@ -17,9 +18,9 @@ internal static class IncrementCommand
         }
 
         // The lock is what is under test, not the disk: the suite may skip the flushes to keep the run short. The
-        // suite's controls name a deliberate defect with --mutation, to show their checks catch it.
+        // suite's controls name a deliberate defect with --defect, to show their checks catch it.
         var durability = Durability.Full;
-        var mutation = CommitMutation.None;
+        var defect = InjectedDefect.None;
         for (var i = 2; i < args.Length; i += 2)
         {
             switch (args[i..])
@@ -27,15 +28,15 @@ internal static class IncrementCommand
                 case ["--durability", var value, ..]:
                     durability = Durabilities.Parse(value);
                     break;
-                case ["--mutation", var name, ..] when Enum.TryParse(name, out CommitMutation parsed) && Enum.IsDefined(parsed):
-                    mutation = parsed;
+                case ["--defect", var name, ..] when Enum.TryParse(name, out InjectedDefect parsed) && Enum.IsDefined(parsed):
+                    defect = parsed;
                     break;
                 default:
-                    throw new UsageException("the options are --durability and --mutation");
+                    throw new UsageException("the options are --durability and --defect");
             }
         }
 
-        var options = new AtomicFileOptions { Durability = durability, LockTimeout = Timeout.InfiniteTimeSpan, Mutation = mutation };
+        var options = new AtomicFileOptions { Durability = durability, LockTimeout = Timeout.InfiniteTimeSpan, Faults = new() { Defects = defect } };
 
         for (var i = 0; i < count; i++)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AtomicFiles.FaultInjection;
 
 namespace AtomicFiles.TestTool;
 
@@ -65,7 +66,7 @@ internal static class TransactionCommand
         {
             Durability = durability,
             // Staged files are flushed on several threads at once, so steps are counted atomically.
-            TransactionStepHook = traceSteps || killAfterStep > 0 ? step => OnStep(step, Interlocked.Increment(ref steps), traceSteps, killAfterStep) : null,
+            Faults = traceSteps || killAfterStep > 0 ? new() { AfterStep = step => OnStep(step, Interlocked.Increment(ref steps), traceSteps, killAfterStep) } : null,
         };
         for (var n = 1; n <= repeat; n++)
         {
@@ -93,7 +94,7 @@ internal static class TransactionCommand
         return 0;
     }
 
-    private static void OnStep(string step, int number, bool trace, int killAfter)
+    private static void OnStep(ReachedStep step, int number, bool trace, int killAfter)
     {
         if (trace)
         {

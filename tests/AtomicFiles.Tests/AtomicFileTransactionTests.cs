@@ -1,4 +1,5 @@
 using System.Text;
+using AtomicFiles.FaultInjection;
 using AtomicFiles.Tests.Support;
 
 namespace AtomicFiles.Tests;
@@ -233,7 +234,7 @@ public sealed class AtomicFileTransactionTests : IDisposable
         var clock = new SleepSignallingClock();
         using var first = AtomicFile.BeginTransaction(_dir.Path);
 
-        var second = Task.Run(() => AtomicFile.BeginTransaction(_dir.Path, new AtomicFileOptions { TimeProvider = clock, Mutation = CommitMutation.LockFailsOpen }).Dispose());
+        var second = Task.Run(() => AtomicFile.BeginTransaction(_dir.Path, new AtomicFileOptions { TimeProvider = clock, Faults = new() { Defects = InjectedDefect.LockFailsOpen } }).Dispose());
 
         (await clock.SleepsBeforeFinishing(second)).Should().BeFalse("a lock that fails open lets the second transaction in at once");
         await second;

@@ -1,4 +1,5 @@
 using System.Text;
+using AtomicFiles.FaultInjection;
 
 namespace AtomicFiles.Testing;
 
@@ -91,18 +92,21 @@ public static class TransactionFileSet
     /// it stood right after <paramref name="step"/> to <paramref name="copy"/>: the disk a crash at that instant leaves.
     /// By default the commit point (sealed journal, staged temps, nothing applied).
     /// </summary>
-    public static void CommitCapturing(string root, string copy, string step = "journal directory fsync")
+    internal static void CommitCapturing(string root, string copy, ProtocolStep step = ProtocolStep.JournalDirectoryFlush)
     {
         Directory.CreateDirectory(root);
         CreateOld(root);
         Commit(root, new AtomicFileOptions
         {
-            TransactionStepHook = reached =>
+            Faults = new()
             {
-                if (reached == step)
+                AfterStep = reached =>
                 {
-                    CopyTree(root, copy);
-                }
+                    if (reached.Step == step)
+                    {
+                        CopyTree(root, copy);
+                    }
+                },
             },
         });
     }

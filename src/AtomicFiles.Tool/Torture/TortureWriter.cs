@@ -93,7 +93,7 @@ internal sealed class TortureWriter
 
         // Only one writer at a time reads a shared file's version and commits the next: versions then rise by one,
         // and any file older than a reported commit is the write protocol's fault, not a race between writers.
-        using (FileLock.Acquire(Path.Join(_directory, TortureFiles.WritersLock(fileName)), path, FileLock.DefaultCreateMode, Timeout.InfiniteTimeSpan, CancellationToken.None))
+        using (LockFileLock.Acquire(Path.Join(_directory, TortureFiles.WritersLock(fileName)), path, LockFileLock.DefaultCreateMode, Timeout.InfiniteTimeSpan, CancellationToken.None))
         {
             if (method == CommitMethod.Update)
             {

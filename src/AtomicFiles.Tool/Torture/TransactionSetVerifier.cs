@@ -52,7 +52,7 @@ internal sealed class TransactionSetVerifier
     {
         var violations = new List<TortureViolation>();
         var versions = new List<long?>(TortureFiles.TransactionSet.Count);
-        FileLock turnstile, writers;
+        LockFileLock turnstile, writers;
         try
         {
             (turnstile, writers) = TransactionSetLock.ForVerifier(_directory, s_maxWait);

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using AtomicFiles.FaultInjection;
 using AtomicFiles.Platform;
 using AtomicFiles.Platform.Unix;
 
@@ -62,7 +63,7 @@ internal sealed class DirectoryFlushGroup
         var group = Acquire(key);
         try
         {
-            group.Run(() => platform.FlushDirectory(directory), options.Mutation);
+            group.Run(() => platform.FlushDirectory(directory), options.Defects);
         }
         finally
         {
@@ -94,7 +95,7 @@ internal sealed class DirectoryFlushGroup
         ValueTask pending;
         try
         {
-            pending = group.RunAsync(() => platform.FlushDirectory(directory), options.Mutation);
+            pending = group.RunAsync(() => platform.FlushDirectory(directory), options.Defects);
         }
         catch
         {
@@ -113,13 +114,13 @@ internal sealed class DirectoryFlushGroup
     }
 
     /// <summary>The protocol for one directory, blocking: <paramref name="flush"/> runs here if this call leads.</summary>
-    internal void Run(Action flush, CommitMutation mutation = CommitMutation.None)
+    internal void Run(Action flush, InjectedDefect defects = InjectedDefect.None)
     {
         Generation mine;
         bool lead;
         lock (_lock)
         {
-            mine = Join(flush, mutation, out lead);
+            mine = Join(flush, defects, out lead);
             if (!lead)
             {
                 Interlocked.Increment(ref mine.Waiters);
@@ -154,12 +155,12 @@ internal sealed class DirectoryFlushGroup
     }
 
     /// <summary>The protocol for one directory, awaiting: <paramref name="flush"/> runs here, synchronously, if this call leads.</summary>
-    internal ValueTask RunAsync(Action flush, CommitMutation mutation = CommitMutation.None)
+    internal ValueTask RunAsync(Action flush, InjectedDefect defects = InjectedDefect.None)
     {
         Generation mine;
         lock (_lock)
         {
-            mine = Join(flush, mutation, out var lead);
+            mine = Join(flush, defects, out var lead);
             if (!lead)
             {
                 Interlocked.Increment(ref mine.Waiters);
@@ -235,7 +236,7 @@ internal sealed class DirectoryFlushGroup
     }
 
     /// <summary>Under the lock: the flush this commit relies on, and whether it must start that flush itself.</summary>
-    private Generation Join(Action flush, CommitMutation mutation, out bool lead)
+    private Generation Join(Action flush, InjectedDefect defects, out bool lead)
     {
         if (_running is null)
         {
@@ -244,7 +245,7 @@ internal sealed class DirectoryFlushGroup
         }
 
         lead = false;
-        if (!_running.Started || (mutation & CommitMutation.AcknowledgeFromRunningDirectoryFlush) != 0)
+        if (!_running.Started || (defects & InjectedDefect.AcknowledgeFromRunningDirectoryFlush) != 0)
         {
             // Not begun yet (its leader is waking up): it begins after this rename, so it covers it.
             return _running;

@@ -6,7 +6,7 @@ namespace AtomicFiles.Locking;
 /// The Windows lock: the lock file opened with <see cref="FileShare.None"/>, an exclusive share mode the OS enforces
 /// on every open and drops when the process dies. Not used on Unix, where .NET implements the share mode as a
 /// best-effort flock that DOTNET_SYSTEM_IO_DISABLEFILELOCKING turns off and most flock errors skip (see
-/// <see cref="UnixLockFile"/>), except as the <see cref="CommitMutation.LockThroughFileShare"/> defect.
+/// <see cref="UnixLockFile"/>), except as the <see cref="FaultInjection.InjectedDefect.LockThroughFileShare"/> defect.
 /// </summary>
 internal static class ShareModeLock
 {
@@ -23,7 +23,7 @@ internal static class ShareModeLock
         }
     }
 
-    // Windows: ERROR_SHARING_VIOLATION or ERROR_LOCK_VIOLATION. Unix (the mutation only): EWOULDBLOCK from .NET's flock.
+    // Windows: ERROR_SHARING_VIOLATION or ERROR_LOCK_VIOLATION. Unix (the injected defect only): EWOULDBLOCK from .NET's flock.
     private static bool IsLockConflict(IOException e) =>
         e is not FileNotFoundException and not DirectoryNotFoundException
         && (OperatingSystem.IsWindows()

@@ -21,6 +21,9 @@ internal sealed class StagedContentStream : Stream
 
     internal StagedContentStream(StagedFile staged) => _staged = staged;
 
+    /// <summary>How many bytes were written so far.</summary>
+    internal long BytesWritten => _position;
+
     /// <summary>The <see cref="ContentHash"/> of everything written so far.</summary>
     internal string ContentHashHex => ContentHash.ToHex(_hash);
 

@@ -1,3 +1,4 @@
+using AtomicFiles.FaultInjection;
 using AtomicFiles.Locking;
 using AtomicFiles.Logging;
 using AtomicFiles.Platform;
@@ -18,15 +19,6 @@ namespace AtomicFiles.Transactions;
 /// </remarks>
 internal static class TransactionRecovery
 {
-    // Every directory below the root, hidden ones included; a symbolic link to a directory is not entered.
-    private static readonly EnumerationOptions s_tree = new()
-    {
-        AttributesToSkip = FileAttributes.ReparsePoint,
-        IgnoreInaccessible = true,
-        RecurseSubdirectories = true,
-        MatchType = MatchType.Simple,
-    };
-
     /// <summary>
     /// Recovers the transaction journal of <paramref name="rootDirectory"/>, if there is one, under the root's lock.
     /// Creates nothing where there is no journal, or an untrusted one.
@@ -47,7 +39,7 @@ internal static class TransactionRecovery
             return Untrusted(found, options);
         }
 
-        using var rootLock = FileLock.Acquire(root.Directory, TransactionRoot.LockFileName, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, options.TimeProvider, cancellationToken, options.Mutation);
+        using var rootLock = LockFileLock.Acquire(root.Directory, TransactionRoot.LockFileName, root.FullPath, LockFileLock.DefaultCreateMode, options.LockTimeout, options.TimeProvider, cancellationToken, options.Defects);
         return RecoverLockedCore(root, options);
     }
 
@@ -82,10 +74,12 @@ internal static class TransactionRecovery
 
     /// <summary>
     /// Whether a transaction journal in the physical directory of <paramref name="tempPath"/> or above it (on the same
-    /// filesystem) names that temp. An orphan sweep must leave such a temp alone even when it can lock it: a
-    /// transaction unlocks each staged temp just before renaming it, and deleting it then would leave a committed
-    /// transaction half applied. A transaction records each temp in its journal before creating it, and removes the
-    /// journal after its last rename, so a temp that exists and is named nowhere belongs to no transaction.
+    /// filesystem) names that temp. An orphan sweep must leave such a temp alone even when it can lock it: the staged
+    /// temps of a transaction that crashed after its commit point are unlocked (their writer is dead) until recovery
+    /// renames them, and on Windows a live transaction unlocks each temp just before renaming it; deleting one then
+    /// would leave a committed transaction half applied. A transaction records each temp in its journal before
+    /// creating it, and removes the journal after its last rename, so a temp that exists and is named nowhere belongs
+    /// to no transaction.
     /// </summary>
     /// <remarks>
     /// Only a journal that names the temp guards it, trusted or not: a journal planted by someone else can keep only the
@@ -185,7 +179,7 @@ internal static class TransactionRecovery
         var journal = JournalFormat.Parse(bytes);
         string? defect = journal.Defect;
         List<JournaledFile>? operations = null;
-        if (journal.IsCommitted && (options.Mutation & CommitMutation.RecoveryIgnoresCommittedJournal) == 0)
+        if (journal.IsCommitted && !options.Injects(InjectedDefect.RecoveryIgnoresCommittedJournal))
         {
             operations = Resolve(root, journal);
             defect ??= operations is null ? "it names a path outside the root, or a temp that is not one of ours beside its target" : null;
@@ -201,9 +195,9 @@ internal static class TransactionRecovery
                 // Nothing is published yet: rolling back keeps the transaction all-or-nothing, all old. The seal goes first.
                 operations.ForEach(o => o.Directory.Dispose());
                 operations = null;
-                if ((options.Mutation & CommitMutation.RecoveryRollsBackUnderSeal) == 0)
+                if (!options.Injects(InjectedDefect.RecoveryRollsBackUnderSeal))
                 {
-                    JournalWriter.Empty(root.JournalPath, options.Durability != Durability.None);
+                    JournalWriter.Empty(root.JournalPath, options.FlushesJournal);
                 }
 
                 LogDamaged(options.Logger, root, check.Damaged, Log.RecoveryRolledBackDamaged);
@@ -220,11 +214,11 @@ internal static class TransactionRecovery
         var completed = operations is not null;
         if (operations is not null)
         {
-            Redo(root, operations, damaged, options, swept);
+            TransactionRecoveryActions.Redo(root, operations, damaged, options, swept);
         }
         else
         {
-            RollBack(root, journal, options, swept);
+            TransactionRecoveryActions.RollBack(root, journal, options, swept);
         }
 
         if (options.Logger is { } logger)
@@ -258,7 +252,7 @@ internal static class TransactionRecovery
 
             var state = ProvableTemp.Check(file.Directory, tempName, out _);
             anyApplied |= state == ProvableTemp.State.Absent;
-            if (state != ProvableTemp.State.Ours || file.ContentHash is not { } expected || (options.Mutation & CommitMutation.RecoverySkipsContentCheck) != 0)
+            if (state != ProvableTemp.State.Ours || file.ContentHash is not { } expected || options.Injects(InjectedDefect.RecoverySkipsContentCheck))
             {
                 continue;
             }
@@ -303,14 +297,14 @@ internal static class TransactionRecovery
     }
 
     private static string Start(string directory, AtomicFileOptions options) =>
-        (options.Mutation & CommitMutation.RecoveryWalksLexically) != 0
+        options.Injects(InjectedDefect.RecoveryWalksLexically)
             ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))
             : PhysicalPath.OfDirectory(directory);
 
     private static JournalFile Read(string journalPath, AtomicFileOptions options)
     {
         var found = JournalReader.Read(journalPath);
-        if ((options.Mutation & CommitMutation.RecoveryTrustsAnyJournal) != 0 && found.Trust == JournalTrust.Untrusted)
+        if (options.Injects(InjectedDefect.RecoveryTrustsAnyJournal) && found.Trust == JournalTrust.Untrusted)
         {
             // The unchecked behavior: whatever is there is read as if it were ours.
             try
@@ -366,229 +360,9 @@ internal static class TransactionRecovery
         return operations;
     }
 
-    /// <summary>
-    /// Applies a committed journal. An operation that has become impossible since the commit point (its target is a
-    /// directory now, access is denied) is skipped and logged, and the rest is done: a root is never left with a
-    /// journal that fails forever. A failure of the disk itself (EIO, ENOSPC, a read-only filesystem) is thrown, and
-    /// the journal kept for a later recovery.
-    /// </summary>
-    /// <param name="root">The transaction root.</param>
-    /// <param name="operations">The journal's operations, replaces first, as the commit applied them.</param>
-    /// <param name="damaged">Replaces whose staged content no longer matches its hash: never published, their temps removed.</param>
-    /// <param name="options">Durability, logger, mutations.</param>
-    /// <param name="swept">Receives the orphaned temps removed from the root's tree.</param>
-    private static void Redo(TransactionRoot root, List<JournaledFile> operations, List<JournaledFile> damaged, AtomicFileOptions options, List<string> swept)
-    {
-        var platform = FileSystemPlatform.Current;
-        var logger = options.Logger;
-        var touched = new List<DirectoryHandle>();
-        try
-        {
-            if ((options.Mutation & CommitMutation.RecoveryRemovesJournalFirst) != 0)
-            {
-                platform.DeleteFile(root.JournalPath);
-                platform.FlushDirectory(root.FullPath);
-            }
-
-            foreach (var file in operations)
-            {
-                var (directory, fileName, tempName, _) = file;
-                var target = directory.Join(fileName);
-                var isDirectory = IsDirectory(platform, directory, fileName);
-                if (tempName is null)
-                {
-                    if (isDirectory)
-                    {
-                        Skipped(logger, root, "delete", target, null);
-                        continue;
-                    }
-
-                    if (!TryApply(logger, root, "delete", target, () => platform.DeleteFile(directory, fileName)))
-                    {
-                        continue;
-                    }
-                }
-                else
-                {
-                    switch (ProvableTemp.Check(directory, tempName, out var notOurs))
-                    {
-                        case ProvableTemp.State.Absent:
-                            // A replace whose temp is gone was applied before the crash; redoing the rest is what remains.
-                            break;
-                        case ProvableTemp.State.NotOurs:
-                            if (logger is not null)
-                            {
-                                Log.RecoveryTempNotOurs(logger, root.JournalPath, directory.Join(tempName), target, notOurs!);
-                            }
-
-                            continue;
-                        case ProvableTemp.State.Ours when damaged.Contains(file):
-                            TryApply(logger, root, "remove the damaged staged temp", directory.Join(tempName), () => platform.DeleteFile(directory, tempName));
-                            continue;
-                        default:
-                            if (isDirectory)
-                            {
-                                Skipped(logger, root, "replace", target, null);
-                            }
-
-                            if (isDirectory || !TryApply(logger, root, "replace", target, () => platform.Replace(directory, tempName, fileName, options)))
-                            {
-                                // Its content can never be published now; it is ours, so it is not left behind as litter.
-                                TryApply(logger, root, "remove the staged temp", directory.Join(tempName), () => platform.DeleteFile(directory, tempName));
-                                continue;
-                            }
-
-                            break;
-                    }
-                }
-
-                touched.Add(directory);
-            }
-
-            var flushDirectories = options.Durability == Durability.Full && (options.Mutation & CommitMutation.SkipDirectoryFlush) == 0;
-            if (flushDirectories)
-            {
-                foreach (var directory in touched.DistinctBy(d => d.Path, TransactionRoot.PathComparer))
-                {
-                    platform.FlushDirectory(directory);
-                }
-            }
-
-            swept.AddRange(SweepTree(root, options));
-            platform.DeleteFile(root.JournalPath);
-            if (flushDirectories)
-            {
-                platform.FlushDirectory(root.FullPath);
-            }
-        }
-        finally
-        {
-            operations.ForEach(o => o.Directory.Dispose());
-        }
-    }
-
-    /// <summary>Whether a directory is at the name; a name that cannot even be examined is left for the operation itself to fail on.</summary>
-    private static bool IsDirectory(FileSystemPlatform platform, DirectoryHandle directory, string name)
-    {
-        try
-        {
-            return platform.Inspect(directory, name) is { Kind: FileKind.Directory };
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
-    private static bool TryApply(ILogger? logger, TransactionRoot root, string operation, string path, Action apply)
-    {
-        try
-        {
-            apply();
-            return true;
-        }
-        catch (Exception e) when (IsImpossibleNow(e))
-        {
-            Skipped(logger, root, operation, path, e);
-            return false;
-        }
-    }
-
-    private static void Skipped(ILogger? logger, TransactionRoot root, string operation, string path, Exception? exception)
-    {
-        if (logger is not null)
-        {
-            Log.RecoveryOperationSkipped(logger, exception, root.JournalPath, operation, path);
-        }
-    }
-
-    /// <summary>
-    /// Whether a failure comes from what is at the path now (which no retry changes) rather than from the disk (which a
-    /// later recovery may find healthy again).
-    /// </summary>
-    private static bool IsImpossibleNow(Exception e) => e switch
-    {
-        UnauthorizedAccessException or DirectoryNotFoundException or FileNotFoundException or PathTooLongException => true,
-        IOException io when OperatingSystem.IsWindows() => Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Interop.Errors.ERROR_ACCESS_DENIED)
-            || Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Interop.Errors.ERROR_DIR_NOT_EMPTY) || Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Interop.Errors.ERROR_ALREADY_EXISTS),
-        IOException io => io.HResult == Platform.Interop.Interop.Errno.EISDIR || io.HResult == Platform.Interop.Interop.Errno.ENOTDIR
-            || io.HResult == Platform.Interop.Interop.Errno.EEXIST || io.HResult == Platform.Interop.Interop.Errno.ELOOP
-            || io.HResult == Platform.Interop.Interop.Errno.EXDEV || io.HResult == Platform.Interop.Interop.Errno.ENOTEMPTY,
-        _ => false,
-    };
-
-    private static void RollBack(TransactionRoot root, ParsedJournal journal, AtomicFileOptions options, List<string> swept)
-    {
-        var logger = options.Logger;
-        var platform = FileSystemPlatform.Current;
-        foreach (var temp in journal.Temps.Distinct(TransactionRoot.PathComparer))
-        {
-            // Only what is provably one of our temps inside the root: a damaged journal must not delete user files.
-            // One that cannot be removed is left to the orphan sweep rather than keeping the journal forever.
-            if (root.OpenFromJournal(temp) is not var (directory, tempName))
-            {
-                continue;
-            }
-
-            using (directory)
-            {
-                if (TempFileName.IsTempFileName(tempName) && ProvableTemp.Check(directory, tempName, out _) == ProvableTemp.State.Ours)
-                {
-                    TryApply(logger, root, "remove the staged temp", directory.Join(tempName), () => platform.DeleteFile(directory, tempName));
-                    options.TransactionStepHook?.Invoke($"recovery remove {temp}");
-                }
-            }
-        }
-
-        swept.AddRange(SweepTree(root, options));
-
-        // Not flushed: if a power cut brings the journal back, it is rolled back again, and its temps are already gone.
-        platform.DeleteFile(root.JournalPath);
-    }
-
-    /// <summary>
-    /// Removes the orphaned temps anywhere under the root, by the orphan sweep's rules (our temp pattern, no live
-    /// writer's lock, not named by a journal that still guards it). A crash between the staged temps' flush and the
-    /// journal's leaves a journal that is empty, zero-filled or torn, which cannot name them; a journal that exists
-    /// at all is the sign that a transaction may have staged anywhere under the root. Done before the journal is
-    /// removed, so a crash during the sweep leaves the sign for the next recovery. Symbolic links are not followed.
-    /// </summary>
-    private static List<string> SweepTree(TransactionRoot root, AtomicFileOptions options)
-    {
-        var removed = new List<string>();
-        if ((options.Mutation & CommitMutation.RecoverySweepsOnlyJournaledTemps) != 0)
-        {
-            return removed;
-        }
-
-        foreach (var directory in Directory.EnumerateDirectories(root.FullPath, "*", s_tree).Prepend(root.FullPath))
-        {
-            try
-            {
-                removed.AddRange(OrphanSweeper.Sweep(directory, remove: true, options).Orphaned);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // A directory that vanished or cannot be listed: its temps wait for the next sweep, the journal does not.
-                if (options.Logger is { } logger)
-                {
-                    Log.TempCleanupFailed(logger, e, directory);
-                }
-            }
-        }
-
-        return removed;
-    }
-
     /// <summary>The temp's name, if the journal's temp is one of ours in the same directory as its target.</summary>
     private static string? TempNameBeside(string target, string temp) =>
         TempFileName.IsTempFileName(Path.GetFileName(temp)) && string.Equals(Path.GetDirectoryName(temp), Path.GetDirectoryName(target), StringComparison.Ordinal)
             ? Path.GetFileName(temp)
             : null;
-
-    /// <summary>
-    /// A journaled operation, opened: its directory inside the root, the target's name there, and for a replace the
-    /// staged temp's name and its content hash (none in a version 1 journal).
-    /// </summary>
-    private sealed record JournaledFile(DirectoryHandle Directory, string FileName, string? TempName, string? ContentHash);
 }

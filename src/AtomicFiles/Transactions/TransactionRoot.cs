@@ -11,7 +11,7 @@ namespace AtomicFiles.Transactions;
 /// </summary>
 internal sealed class TransactionRoot : IDisposable
 {
-    /// <summary>The lock file that serializes transactions in one root. Kept after use (see <see cref="Locking.FileLock"/>).</summary>
+    /// <summary>The lock file that serializes transactions in one root. Kept after use (see <see cref="Locking.LockFileLock"/>).</summary>
     internal const string LockFileName = ".atomicfiles-transaction.lock";
 
     /// <summary>The journal of the transaction in progress; its presence after a crash means recovery has work to do.</summary>
@@ -103,7 +103,7 @@ internal sealed class TransactionRoot : IDisposable
         var target = ResolvedTarget.Resolve(Absolute(path), options);
         try
         {
-            return (target, Confine(path, target.Directory, target.FileName));
+            return (target, RelativeInside(path, target.Directory, target.FileName));
         }
         catch
         {
@@ -138,7 +138,7 @@ internal sealed class TransactionRoot : IDisposable
                 throw new UnauthorizedAccessException($"'{fullPath}' is a directory; a transaction deletes files only.");
             }
 
-            return (directory, fileName, Confine(path, directory, fileName));
+            return (directory, fileName, RelativeInside(path, directory, fileName));
         }
         catch
         {
@@ -199,7 +199,7 @@ internal sealed class TransactionRoot : IDisposable
     /// Checks that <paramref name="fileName"/> in the open <paramref name="directory"/> physically lies inside the root
     /// and on its filesystem, and returns its path relative to the root — the form the journal records.
     /// </summary>
-    private string Confine(string path, DirectoryHandle directory, string fileName)
+    private string RelativeInside(string path, DirectoryHandle directory, string fileName)
     {
         var realDirectory = _platform.PhysicalPath(directory);
         if (!IsInsideOrSame(realDirectory, FullPath))

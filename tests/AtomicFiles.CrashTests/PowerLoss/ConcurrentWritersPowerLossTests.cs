@@ -1,3 +1,4 @@
+using AtomicFiles.FaultInjection;
 using AtomicFiles.CrashTests.PowerLoss.Scenarios;
 using AtomicFiles.PowerLoss.Running;
 using AtomicFiles.PowerLoss.Scenarios;
@@ -41,7 +42,7 @@ public sealed class ConcurrentWritersPowerLossTests(PowerLossFixture fixture, IT
         var results = new List<PowerLossResult>();
         for (var recording = 0; recording < MutantRecordings; recording++)
         {
-            results.Add(fixture.Simulator.Run(FileSystemKind.Ext4, [new ConcurrentWritersScenario(nameof(CommitMutation.AcknowledgeFromRunningDirectoryFlush))],
+            results.Add(fixture.Simulator.Run(FileSystemKind.Ext4, [new ConcurrentWritersScenario(nameof(InjectedDefect.AcknowledgeFromRunningDirectoryFlush))],
                 States, seed: 16 + recording, backgroundFsyncInterval: TimeSpan.Zero));
             if (results[^1].Violations.Count > 0)
             {

@@ -1,4 +1,5 @@
 using AtomicFiles.CrashTests.PowerLoss.Scenarios;
+using AtomicFiles.FaultInjection;
 using AtomicFiles.PowerLoss.Running;
 using AtomicFiles.PowerLoss.Scenarios;
 
@@ -25,9 +26,9 @@ public sealed class ControlPowerLossTests(PowerLossFixture fixture, ITestOutputH
         [FileSystemKind.Ext4NoAutoDaAlloc, FileSystemKind.Btrfs, FileSystemKind.Ext4, FileSystemKind.Ext4DataWriteback, FileSystemKind.Xfs];
 
     public static TheoryData<string> Mutations =>
-        new(nameof(CommitMutation.SkipFileFlush), nameof(CommitMutation.SkipDirectoryFlush),
-            nameof(CommitMutation.RenameBeforeFileFlush), nameof(CommitMutation.SkipTransactionJournal),
-            nameof(CommitMutation.RecoverySweepsOnlyJournaledTemps));
+        new(nameof(InjectedDefect.SkipFileFlush), nameof(InjectedDefect.SkipDirectoryFlush),
+            nameof(InjectedDefect.RenameBeforeFileFlush), nameof(InjectedDefect.SkipTransactionJournal),
+            nameof(InjectedDefect.RecoverySweepsOnlyJournaledTemps));
 
     [RequiresFact(PowerLossRequirements.All)]
     public void NaiveTempRenameWithoutFsync_Ext4NoAutoDaAlloc_EmptyTargetCaught()
@@ -43,11 +44,11 @@ public sealed class ControlPowerLossTests(PowerLossFixture fixture, ITestOutputH
     [MemberData(nameof(Mutations))]
     public void Mutant_PowerCutAnywhere_CaughtOnSomeFileSystem(string mutation)
     {
-        PowerLossScenario[] scenarios = mutation is nameof(CommitMutation.SkipTransactionJournal) or nameof(CommitMutation.RecoverySweepsOnlyJournaledTemps)
+        PowerLossScenario[] scenarios = mutation is nameof(InjectedDefect.SkipTransactionJournal) or nameof(InjectedDefect.RecoverySweepsOnlyJournaledTemps)
             ? [new TransactionScenario(mutation)]
             : LibraryPowerLossTests.LibraryScenarios(mutation);
         // A defect shows only if a journal commit lands while it is exposed: the neighbour fsyncs back to back here
-        // (and a rename-before-flush commit waits in its window, CommitMutationWindow); should a recording still miss
+        // (and a rename-before-flush commit waits in its window, InjectedDefectWindow); should a recording still miss
         // it, new ones are made.
         var results = new List<PowerLossResult>();
         foreach (var (fs, attempt) in Enumerable.Range(1, MutantPasses).SelectMany(pass => MutantFileSystems().Select(fs => (fs, pass))))

@@ -1,4 +1,5 @@
 using AtomicFiles.CrashTests.PowerLoss.Scenarios;
+using AtomicFiles.FaultInjection;
 using AtomicFiles.PowerLoss.Running;
 using AtomicFiles.PowerLoss.Scenarios;
 
@@ -37,7 +38,7 @@ public sealed class RecoveryPowerLossTests(PowerLossFixture fixture, ITestOutput
         var results = new List<PowerLossResult>();
         foreach (var fs in new[] { FileSystemKind.Ext4, FileSystemKind.Btrfs, FileSystemKind.Xfs })
         {
-            results.Add(fixture.Simulator.RunNested(fs, [new TransactionScenario(nameof(CommitMutation.RecoveryRemovesJournalFirst))], 150, NestedStatesPerRecovery, seed: 6));
+            results.Add(fixture.Simulator.RunNested(fs, [new TransactionScenario(nameof(InjectedDefect.RecoveryRemovesJournalFirst))], 150, NestedStatesPerRecovery, seed: 6));
             if (results[^1].Violations.Count > 0)
             {
                 break;

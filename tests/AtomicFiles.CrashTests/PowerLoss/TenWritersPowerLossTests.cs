@@ -1,4 +1,5 @@
 using AtomicFiles.CrashTests.PowerLoss.Scenarios;
+using AtomicFiles.FaultInjection;
 using AtomicFiles.PowerLoss.Running;
 using AtomicFiles.PowerLoss.Scenarios;
 
@@ -35,7 +36,7 @@ public sealed class TenWritersPowerLossTests(PowerLossFixture fixture, ITestOutp
     {
         // The control: the same ten writers without the file flush publish empty files on ext4 noauto_da_alloc (its
         // data is not even allocated when the rename commits). One recording; its states cover all fifty commits.
-        var result = fixture.Simulator.Run(FileSystemKind.Ext4NoAutoDaAlloc, [new TenWritersScenario(nameof(CommitMutation.SkipFileFlush))], 100, seed: 11);
+        var result = fixture.Simulator.Run(FileSystemKind.Ext4NoAutoDaAlloc, [new TenWritersScenario(nameof(InjectedDefect.SkipFileFlush))], 100, seed: 11);
         ResultPrinter.Print(output, result);
 
         result.Violations.Should().Contain(v => v.Invariant == Invariant.OldOrNew || v.Invariant == Invariant.CreateNewSafe,

@@ -1,3 +1,4 @@
+using AtomicFiles.FaultInjection;
 using AtomicFiles.Commit;
 
 namespace AtomicFiles.Tests.Commit;
@@ -6,7 +7,7 @@ namespace AtomicFiles.Tests.Commit;
 /// The group-commit rule of directory flushes, driven with scripted flushes that start and end on signals: a commit is
 /// acknowledged only by a flush that began after it arrived, a lone caller flushes at once, callers arriving during one
 /// flush share the next, and a failed flush fails everyone who relied on it. Each scenario is also run with the
-/// <see cref="CommitMutation.AcknowledgeFromRunningDirectoryFlush"/> mutant, which the same check must catch.
+/// <see cref="InjectedDefect.AcknowledgeFromRunningDirectoryFlush"/> mutant, which the same check must catch.
 /// </summary>
 public sealed class DirectoryFlushGroupTests
 {
@@ -43,7 +44,7 @@ public sealed class DirectoryFlushGroupTests
     [InlineData(true)]
     public void Run_CallerArrivingDuringAFlush_IsAcknowledgedOnlyByTheNextFlush(bool async)
     {
-        var observed = FollowerArrivingDuringAFlush(CommitMutation.None, async);
+        var observed = FollowerArrivingDuringAFlush(InjectedDefect.None, async);
 
         observed.AcknowledgedOnlyByALaterFlush.Should().BeTrue("a flush that began before the follower's rename may not cover it");
         observed.Flushes.Should().Be(2);
@@ -54,7 +55,7 @@ public sealed class DirectoryFlushGroupTests
     [InlineData(true)]
     public void Run_MutantAcknowledgingFromTheRunningFlush_IsCaught(bool async)
     {
-        var observed = FollowerArrivingDuringAFlush(CommitMutation.AcknowledgeFromRunningDirectoryFlush, async);
+        var observed = FollowerArrivingDuringAFlush(InjectedDefect.AcknowledgeFromRunningDirectoryFlush, async);
 
         observed.AcknowledgedOnlyByALaterFlush.Should().BeFalse("the check above must catch the mutant");
         observed.Flushes.Should().Be(1);
@@ -152,7 +153,7 @@ public sealed class DirectoryFlushGroupTests
     /// flush ends, either the follower returns (acknowledged by a flush that began before its arrival: wrong) or a
     /// second flush starts and the follower waits for it.
     /// </summary>
-    private static (bool AcknowledgedOnlyByALaterFlush, int Flushes) FollowerArrivingDuringAFlush(CommitMutation mutation, bool async)
+    private static (bool AcknowledgedOnlyByALaterFlush, int Flushes) FollowerArrivingDuringAFlush(InjectedDefect mutation, bool async)
     {
         var group = new DirectoryFlushGroup();
         using var flushes = new ScriptedFlushes();

@@ -1,11 +1,12 @@
 using System.Globalization;
+using AtomicFiles.FaultInjection;
 using AtomicFiles.Tests.Support;
 
 namespace AtomicFiles.Tests.Locking;
 
 /// <summary>
 /// The cross-process lock never fails open: not when .NET's file locking is switched off, not when flock fails. Each
-/// check has a control that runs the same harness with <see cref="CommitMutation.LockThroughFileShare"/>, the lock as
+/// check has a control that runs the same harness with <see cref="InjectedDefect.LockThroughFileShare"/>, the lock as
 /// it was (a FileShare.None open, .NET's best-effort flock), and shows the check catches it.
 /// </summary>
 public sealed class FileLockTests : IDisposable
@@ -36,7 +37,7 @@ public sealed class FileLockTests : IDisposable
         var counts = new List<int>();
         for (var round = 0; round < ControlRounds && counts.All(c => c == Processes * IncrementsEach); round++)
         {
-            counts.Add(await CountAfterConcurrentIncrements(_dir.File($"counter{round}.txt"), "--mutation", nameof(CommitMutation.LockThroughFileShare)));
+            counts.Add(await CountAfterConcurrentIncrements(_dir.File($"counter{round}.txt"), "--defect", nameof(InjectedDefect.LockThroughFileShare)));
         }
 
         counts.Should().Contain(c => c < Processes * IncrementsEach, "a lock that fails open lets concurrent increments overwrite each other");
@@ -76,7 +77,7 @@ public sealed class FileLockTests : IDisposable
         var lockPath = _dir.File(".counter.txt.lock");
 
         var log = StraceLog.Run(
-            ["increment", path, "1", "--mutation", nameof(CommitMutation.LockThroughFileShare)], straceOptions: ["-e", $"inject=flock:error={error}:when=1+"]);
+            ["increment", path, "1", "--defect", nameof(InjectedDefect.LockThroughFileShare)], straceOptions: ["-e", $"inject=flock:error={error}:when=1+"]);
 
         ExclusiveFlocksOn(log, lockPath).Should().ContainSingle().Which.Should().StartWith($"-1 {error} ").And.EndWith("(INJECTED)");
         log.Result.ExitCode.Should().Be(0, log.Result.StandardError);

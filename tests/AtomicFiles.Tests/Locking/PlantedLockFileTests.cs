@@ -1,3 +1,4 @@
+using AtomicFiles.FaultInjection;
 using AtomicFiles.Tests.Support;
 
 namespace AtomicFiles.Tests.Locking;
@@ -44,7 +45,7 @@ public sealed class PlantedLockFileTests : IDisposable
     {
         var (data, _) = PlantLockFile(directoryOwner: "root", lockOwner: Nobody);
 
-        AtomicFile.UpdateText(data, _ => "new", new AtomicFileOptions { Mutation = CommitMutation.LockThroughFileShare });
+        AtomicFile.UpdateText(data, _ => "new", new AtomicFileOptions { Faults = new() { Defects = InjectedDefect.LockThroughFileShare } });
 
         File.ReadAllText(data).Should().Be("new");
     }

@@ -1,3 +1,4 @@
+using AtomicFiles.FaultInjection;
 using AtomicFiles.Tests.Support;
 
 namespace AtomicFiles.Tests.Locking;
@@ -5,14 +6,14 @@ namespace AtomicFiles.Tests.Locking;
 /// <summary>
 /// How the Unix lock opens its lock file: never through a symbolic link, never as a FIFO, read-only so that whoever
 /// may update the data file may lock, and created with the data file's permissions. Each check has a control running
-/// it against <see cref="CommitMutation.LockThroughFileShare"/> (the old FileShare.None open) to show it bites.
+/// it against <see cref="InjectedDefect.LockThroughFileShare"/> (the old FileShare.None open) to show it bites.
 /// </summary>
 public sealed class UnixLockFileTests : IDisposable
 {
     // Only a bound on a failure: a correct lock refuses at once, a blocking open would hang the test run.
     private static readonly TimeSpan s_watchdog = TimeSpan.FromMinutes(1);
 
-    private static readonly AtomicFileOptions s_shareModeLock = new() { Mutation = CommitMutation.LockThroughFileShare };
+    private static readonly AtomicFileOptions s_shareModeLock = new() { Faults = new() { Defects = InjectedDefect.LockThroughFileShare } };
 
     private readonly TempDirectory _dir = new();
 
@@ -122,7 +123,7 @@ public sealed class UnixLockFileTests : IDisposable
     {
         CreateDataFile(0x180);
 
-        var result = IncrementUnderUmask("000", "--mutation", nameof(CommitMutation.LockThroughFileShare));
+        var result = IncrementUnderUmask("000", "--defect", nameof(InjectedDefect.LockThroughFileShare));
 
         result.ExitCode.Should().Be(0, result.StandardError);
         File.GetUnixFileMode(LockPath).Should().Be((UnixFileMode)0x1B6);
@@ -145,7 +146,7 @@ public sealed class UnixLockFileTests : IDisposable
     [RequiresFact(Requirement.Linux | Requirement.Root)]
     public void Update_GroupMemberWithReadOnlyLockFileAndShareModeLock_IsDenied()
     {
-        var result = IncrementAsGroupMemberWithReadOnlyLockFile("--mutation", nameof(CommitMutation.LockThroughFileShare));
+        var result = IncrementAsGroupMemberWithReadOnlyLockFile("--defect", nameof(InjectedDefect.LockThroughFileShare));
 
         result.ExitCode.Should().NotBe(0);
         result.StandardError.Should().Contain(LockPath).And.Contain("denied");

@@ -1,3 +1,4 @@
+using AtomicFiles.FaultInjection;
 using AtomicFiles.Tests.Support;
 using Microsoft.Extensions.Logging;
 using static AtomicFiles.Tests.Recovery.JournalFixtures;
@@ -63,7 +64,7 @@ public sealed class PlantedJournalTests : IDisposable
     {
         Plant(planting);
 
-        AtomicFile.Recover(_work, new AtomicFileOptions { Mutation = CommitMutation.RecoveryTrustsAnyJournal });
+        AtomicFile.Recover(_work, new AtomicFileOptions { Faults = new() { Defects = InjectedDefect.RecoveryTrustsAnyJournal } });
 
         File.Exists(_victim).Should().BeFalse("the control: the same harness catches a recovery that trusts any journal");
     }
@@ -100,7 +101,7 @@ public sealed class PlantedJournalTests : IDisposable
     {
         var fifo = JournalIn(_shared);
         Command.Run("mkfifo", fifo);
-        var recovery = Task.Run(() => AtomicFile.Recover(_work, new AtomicFileOptions { Mutation = CommitMutation.RecoveryTrustsAnyJournal }));
+        var recovery = Task.Run(() => AtomicFile.Recover(_work, new AtomicFileOptions { Faults = new() { Defects = InjectedDefect.RecoveryTrustsAnyJournal } }));
 
         // Opening the FIFO for writing returns only once a reader has opened it: the mutant reads from the FIFO, and
         // cannot return before the writer closes, which this test holds off until it has looked.

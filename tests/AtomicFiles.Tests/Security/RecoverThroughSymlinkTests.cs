@@ -1,3 +1,4 @@
+using AtomicFiles.FaultInjection;
 using AtomicFiles.Tests.Support;
 
 namespace AtomicFiles.Tests.Security;
@@ -48,12 +49,15 @@ public sealed class RecoverThroughSymlinkTests : IDisposable
         TransactionFileSet.CreateOld(root);
         TransactionFileSet.Commit(root, new AtomicFileOptions
         {
-            TransactionStepHook = step =>
+            Faults = new()
             {
-                if (step == "rename a.txt")
+                AfterStep = step =>
                 {
-                    TransactionFileSet.CopyTree(root, crashed);
-                }
+                    if (step == new ReachedStep(ProtocolStep.Rename, "a.txt"))
+                    {
+                        TransactionFileSet.CopyTree(root, crashed);
+                    }
+                },
             },
         });
         TransactionFileSet.Classify(crashed).Should().StartWith("mixed", "the copy is taken between the renames");

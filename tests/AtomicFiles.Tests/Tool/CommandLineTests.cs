@@ -131,6 +131,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("write", "--mutation")]
     [InlineData("write", "--create-new")]
     [InlineData("torture", "--mutation")]
+    [InlineData("write", "--defect")]
+    [InlineData("torture", "--defect")]
     public void Tool_TestHooks_AreNotInTheShippedTool(string verb, string hook)
     {
         var result = ToolProcess.Run([verb, "--help"], toolDll: ToolProcess.ShippedToolDll);

@@ -1,4 +1,5 @@
 using System.Text;
+using AtomicFiles.FaultInjection;
 using AtomicFiles.Tests.Support;
 using AtomicFiles.Transactions;
 
@@ -9,7 +10,7 @@ namespace AtomicFiles.Tests.Transactions;
 /// <see cref="Durability.None"/> (or a disk losing acknowledged writes) can leave: the journal reached the disk, a
 /// temp's data did not. Simulated by truncating or zero-filling a temp in a copy of the disk as it was right after the
 /// commit point. A torn temp is never published: with nothing applied the transaction is rolled back, otherwise the
-/// file is reported. Each test has the mutant <see cref="CommitMutation.RecoverySkipsContentCheck"/> as its control.
+/// file is reported. Each test has the mutant <see cref="InjectedDefect.RecoverySkipsContentCheck"/> as its control.
 /// </summary>
 public sealed class TransactionContentHashTests : IDisposable
 {
@@ -76,7 +77,7 @@ public sealed class TransactionContentHashTests : IDisposable
         var copy = Copy("mutant");
         TearTemp(copy, Path.Join("sub", "b.txt"), tear);
 
-        AtomicFile.Recover(copy, new AtomicFileOptions { Mutation = CommitMutation.RecoverySkipsContentCheck });
+        AtomicFile.Recover(copy, new AtomicFileOptions { Faults = new() { Defects = InjectedDefect.RecoverySkipsContentCheck } });
 
         TransactionFileSet.Classify(copy).Should().StartWith("mixed");
         File.ReadAllText(Path.Join(copy, "sub", "b.txt")).Should().NotBe("new b").And.NotBe("old b");
@@ -114,7 +115,7 @@ public sealed class TransactionContentHashTests : IDisposable
         ApplyOneRename(copy, "a.txt");
         TearTemp(copy, Path.Join("sub", "b.txt"), Tear.Truncated);
 
-        var report = AtomicFile.Recover(copy, new AtomicFileOptions { Mutation = CommitMutation.RecoverySkipsContentCheck });
+        var report = AtomicFile.Recover(copy, new AtomicFileOptions { Faults = new() { Defects = InjectedDefect.RecoverySkipsContentCheck } });
 
         report.UnpublishedFiles.Should().BeEmpty();
         File.ReadAllText(Path.Join(copy, "sub", "b.txt")).Should().NotBe("new b").And.NotBe("old b");
@@ -125,22 +126,21 @@ public sealed class TransactionContentHashTests : IDisposable
     [InlineData(true, "mixed")]
     public void Recover_CrashWhileRollingBackATornTransaction_IsRolledBackByTheNextRecovery(bool underSealMutant, string expected)
     {
-        var mutation = underSealMutant ? CommitMutation.RecoveryRollsBackUnderSeal : CommitMutation.None;
+        var defect = underSealMutant ? InjectedDefect.RecoveryRollsBackUnderSeal : InjectedDefect.None;
         // The rollback removes the staged temps one by one. Cut after the first, a journal still sealed would make the
         // next recovery take that removed temp for an applied rename and complete the rest: so the seal goes first.
         var copy = Copy("cut-rollback");
         TearTemp(copy, Path.Join("sub", "b.txt"), Tear.Truncated);
         var cut = () => AtomicFile.Recover(copy, new AtomicFileOptions
         {
-            Mutation = mutation,
-            TransactionStepHook = step => throw new SimulatedCrashException(step),
+            Faults = new() { Defects = defect, AfterStep = step => throw new SimulatedCrashException(step) },
         });
-        cut.Should().Throw<SimulatedCrashException>().Which.Message.Should().StartWith("recovery remove");
+        cut.Should().Throw<SimulatedCrashException>().Which.Step.Step.Should().Be(ProtocolStep.RecoveryRemove);
 
         AtomicFile.Recover(copy);
 
         TransactionFileSet.Classify(copy).Should().StartWith(expected);
-        if (mutation == CommitMutation.None)
+        if (defect == InjectedDefect.None)
         {
             TransactionFileSet.Leftovers(copy).Should().BeEmpty();
         }
@@ -227,7 +227,10 @@ public sealed class TransactionContentHashTests : IDisposable
         }
     }
 
-    private sealed class SimulatedCrashException(string step) : Exception(step);
+    private sealed class SimulatedCrashException(ReachedStep step) : Exception(step.ToString())
+    {
+        public ReachedStep Step { get; } = step;
+    }
 
     /// <summary>The disk as a crash during the commit's renames leaves it: this one done, the others not.</summary>
     private static void ApplyOneRename(string root, string target) =>

@@ -1,3 +1,4 @@
+using AtomicFiles.FaultInjection;
 using AtomicFiles.Transactions;
 
 namespace AtomicFiles.Tests.Transactions;
@@ -37,7 +38,7 @@ public sealed class TransactionCrashPointTests : IDisposable
         }
 
         // Before the seal every crash rolls back; after it every crash completes.
-        var sealAt = crashes.FindIndex(c => c.Step == "journal write");
+        var sealAt = crashes.FindIndex(c => c.Step.Step == ProtocolStep.JournalWrite);
         crashes.Take(sealAt).Should().OnlyContain(c => c.Outcome == "old");
         crashes.Skip(sealAt).Should().OnlyContain(c => c.Outcome == "new");
         TransactionFileSet.Classify(Root).Should().Be("new");
@@ -54,14 +55,14 @@ public sealed class TransactionCrashPointTests : IDisposable
     {
         var crashes = CrashAfterEachStep(new AtomicFileOptions { Durability = durability }, commit: CommitSuperseding);
 
-        crashes.Should().Contain(c => c.Step.StartsWith("supersede", StringComparison.Ordinal)).And.Contain(c => c.Step == "journal write");
+        crashes.Should().Contain(c => c.Step.Step == ProtocolStep.Supersede).And.Contain(c => c.Step.Step == ProtocolStep.JournalWrite);
         foreach (var (step, outcome, leftovers) in crashes)
         {
             outcome.Should().BeOneOf(["old", "new"], "after a crash following '{0}'", step);
             leftovers.Should().BeEmpty("recovery after a crash following '{0}' removes every temp and the journal", step);
         }
 
-        var sealAt = crashes.FindIndex(c => c.Step == "journal write");
+        var sealAt = crashes.FindIndex(c => c.Step.Step == ProtocolStep.JournalWrite);
         crashes.Take(sealAt).Should().OnlyContain(c => c.Outcome == "old");
         crashes.Skip(sealAt).Should().OnlyContain(c => c.Outcome == "new");
         TransactionFileSet.Classify(Root).Should().Be("new");
@@ -71,7 +72,7 @@ public sealed class TransactionCrashPointTests : IDisposable
     [RequiresFact(Requirement.Linux)]
     public void Commit_SupersedingWithoutRemovingTheEarlierTemp_IsCaughtByTheSameCheck()
     {
-        var crashes = CrashAfterEachStep(new AtomicFileOptions { Mutation = CommitMutation.SupersedeKeepsTemp }, commit: CommitSuperseding);
+        var crashes = CrashAfterEachStep(new AtomicFileOptions { Faults = new() { Defects = InjectedDefect.SupersedeKeepsTemp } }, commit: CommitSuperseding);
 
         crashes.Should().Contain(c => c.Leftovers.Length > 0, "a superseded temp the rewritten journal no longer names is left behind");
     }
@@ -79,7 +80,7 @@ public sealed class TransactionCrashPointTests : IDisposable
     [RequiresFact(Requirement.Linux)]
     public void Commit_WithoutJournal_IsCaughtByTheSameCheck()
     {
-        var crashes = CrashAfterEachStep(new AtomicFileOptions { Mutation = CommitMutation.SkipTransactionJournal });
+        var crashes = CrashAfterEachStep(new AtomicFileOptions { Faults = new() { Defects = InjectedDefect.SkipTransactionJournal } });
 
         crashes.Should().Contain(c => c.Outcome.StartsWith("mixed", StringComparison.Ordinal),
             "renames applied without a journal leave a half-applied set when the process dies between them");
@@ -88,7 +89,7 @@ public sealed class TransactionCrashPointTests : IDisposable
     [RequiresFact(Requirement.Linux)]
     public void Recovery_IgnoringACommittedJournal_IsCaughtByTheSameCheck()
     {
-        var crashes = CrashAfterEachStep(new AtomicFileOptions(), new AtomicFileOptions { Mutation = CommitMutation.RecoveryIgnoresCommittedJournal });
+        var crashes = CrashAfterEachStep(new AtomicFileOptions(), new AtomicFileOptions { Faults = new() { Defects = InjectedDefect.RecoveryIgnoresCommittedJournal } });
 
         crashes.Should().Contain(c => c.Outcome.StartsWith("mixed", StringComparison.Ordinal),
             "rolling back a transaction that is past its commit point cannot undo the renames already done");
@@ -97,11 +98,12 @@ public sealed class TransactionCrashPointTests : IDisposable
     [RequiresFact(Requirement.Linux)]
     public void RollBack_AfterTheSealsFlushFailed_CrashAfterEveryStepOfIt_RecoversToAllOld()
     {
-        var crashes = CrashDuringRollBackAfterFailedSeal(CommitMutation.None);
+        var crashes = CrashDuringRollBackAfterFailedSeal(InjectedDefect.None);
 
         crashes.Select(c => c.Step).Should().Equal(
-            "rollback unseal", "rollback remove a.txt", $"rollback remove {Path.Join("sub", "b.txt")}",
-            $"rollback remove {Path.Join("sub", "deep", "c.txt")}", "rollback journal remove");
+            new ReachedStep(ProtocolStep.RollbackUnseal), new ReachedStep(ProtocolStep.RollbackRemove, "a.txt"),
+            new ReachedStep(ProtocolStep.RollbackRemove, Path.Join("sub", "b.txt")),
+            new ReachedStep(ProtocolStep.RollbackRemove, Path.Join("sub", "deep", "c.txt")), new ReachedStep(ProtocolStep.RollbackJournalRemove));
         foreach (var (step, outcome, leftovers) in crashes)
         {
             outcome.Should().Be("old", "a crash after '{0}' interrupts a rollback", step);
@@ -112,7 +114,7 @@ public sealed class TransactionCrashPointTests : IDisposable
     [RequiresFact(Requirement.Linux)]
     public void RollBack_KeepingTheSeal_IsCaughtByTheSameCheck()
     {
-        var crashes = CrashDuringRollBackAfterFailedSeal(CommitMutation.RollbackKeepsSeal);
+        var crashes = CrashDuringRollBackAfterFailedSeal(InjectedDefect.RollbackKeepsSeal);
 
         crashes.Should().Contain(c => c.Outcome.StartsWith("mixed", StringComparison.Ordinal),
             "a sealed journal whose first temp is already removed is redone without it");
@@ -122,17 +124,20 @@ public sealed class TransactionCrashPointTests : IDisposable
     public void BeginTransaction_AfterACrashPastTheCommitPoint_CompletesTheTransactionFirst()
     {
         string? crashCopy = null;
-        var copyAfter = "rename a.txt";
+        var copyAfter = new ReachedStep(ProtocolStep.Rename, "a.txt");
         TransactionFileSet.CreateOld(Root);
         TransactionFileSet.Commit(Root, new AtomicFileOptions
         {
-            TransactionStepHook = step =>
+            Faults = new()
             {
-                if (step == copyAfter)
+                AfterStep = step =>
                 {
-                    crashCopy = _dir.File("crashed");
-                    TransactionFileSet.CopyTree(Root, crashCopy);
-                }
+                    if (step == copyAfter)
+                    {
+                        crashCopy = _dir.File("crashed");
+                        TransactionFileSet.CopyTree(Root, crashCopy);
+                    }
+                },
             },
         });
         TransactionFileSet.Classify(crashCopy!).Should().StartWith("mixed", "the copy is taken in the middle of the renames");
@@ -159,26 +164,29 @@ public sealed class TransactionCrashPointTests : IDisposable
     /// The journal's flush fails right after the seal is written, so Commit rolls back; the root is copied after each
     /// step of that rollback, and each copy recovered.
     /// </summary>
-    private List<(string Step, string Outcome, string[] Leftovers)> CrashDuringRollBackAfterFailedSeal(CommitMutation mutation)
+    private List<(ReachedStep Step, string Outcome, string[] Leftovers)> CrashDuringRollBackAfterFailedSeal(InjectedDefect defect)
     {
         TransactionFileSet.CreateOld(Root);
-        var copies = new List<(string Step, string Path)>();
+        var copies = new List<(ReachedStep Step, string Path)>();
         var options = new AtomicFileOptions
         {
-            Mutation = mutation,
-            TransactionStepHook = step =>
+            Faults = new()
             {
-                if (step == "journal fsync")
+                Defects = defect,
+                AfterStep = step =>
                 {
-                    throw new IOException("injected: the journal's flush failed");
-                }
+                    if (step.Step == ProtocolStep.JournalFlush)
+                    {
+                        throw new IOException("injected: the journal's flush failed");
+                    }
 
-                if (step.StartsWith("rollback", StringComparison.Ordinal))
-                {
-                    var copy = _dir.File($"rollback-{copies.Count:D2}");
-                    TransactionFileSet.CopyTree(Root, copy);
-                    copies.Add((step, copy));
-                }
+                    if (step.IsRollback)
+                    {
+                        var copy = _dir.File($"rollback-{copies.Count:D2}");
+                        TransactionFileSet.CopyTree(Root, copy);
+                        copies.Add((step, copy));
+                    }
+                },
             },
         };
 
@@ -213,24 +221,27 @@ public sealed class TransactionCrashPointTests : IDisposable
         tx.Commit();
     }
 
-    private List<(string Step, string Outcome, string[] Leftovers)> CrashAfterEachStep(
+    private List<(ReachedStep Step, string Outcome, string[] Leftovers)> CrashAfterEachStep(
         AtomicFileOptions options, AtomicFileOptions? recoveryOptions = null, Action<string, AtomicFileOptions>? commit = null)
     {
         TransactionFileSet.CreateOld(Root);
-        var copies = new List<(string Step, string Path)>();
+        var copies = new List<(ReachedStep Step, string Path)>();
         var gate = new object();
         var hooked = new AtomicFileOptions
         {
             Durability = options.Durability,
-            Mutation = options.Mutation,
-            TransactionStepHook = step =>
+            Faults = new()
             {
-                lock (gate)
+                Defects = options.Defects,
+                AfterStep = step =>
                 {
-                    var copy = _dir.File($"crash-{copies.Count:D2}");
-                    TransactionFileSet.CopyTree(Root, copy);
-                    copies.Add((step, copy));
-                }
+                    lock (gate)
+                    {
+                        var copy = _dir.File($"crash-{copies.Count:D2}");
+                        TransactionFileSet.CopyTree(Root, copy);
+                        copies.Add((step, copy));
+                    }
+                },
             },
         };
 

@@ -1,3 +1,5 @@
+using AtomicFiles.FaultInjection;
+
 namespace AtomicFiles.Tests.Transactions;
 
 /// <summary>
@@ -16,7 +18,7 @@ public sealed class TransactionFailureTests : IDisposable
     public void Commit_FailingAfterEveryStep_RollsBackOrIsCompletedByTheNextTransaction()
     {
         var steps = TraceSteps();
-        var firstRename = steps.FindIndex(s => s.StartsWith("rename ", StringComparison.Ordinal));
+        var firstRename = steps.FindIndex(s => s.Step == ProtocolStep.Rename);
         steps.Should().HaveCount(20);
 
         for (var i = 0; i < steps.Count; i++)
@@ -26,7 +28,7 @@ public sealed class TransactionFailureTests : IDisposable
             AtomicFileTransaction? tx = null;
             var act = () =>
             {
-                using (tx = AtomicFile.BeginTransaction(root, new AtomicFileOptions { TransactionStepHook = step => ThrowAt(step, failAt) }))
+                using (tx = AtomicFile.BeginTransaction(root, new AtomicFileOptions { Faults = new() { AfterStep = step => ThrowAt(step, failAt) } }))
                 {
                     Stage(tx);
                     tx.Commit();
@@ -55,7 +57,7 @@ public sealed class TransactionFailureTests : IDisposable
         }
     }
 
-    private static void ThrowAt(string step, string failAt)
+    private static void ThrowAt(ReachedStep step, ReachedStep failAt)
     {
         if (step == failAt)
         {
@@ -76,11 +78,11 @@ public sealed class TransactionFailureTests : IDisposable
         }
     }
 
-    private List<string> TraceSteps()
+    private List<ReachedStep> TraceSteps()
     {
-        var steps = new List<string>();
+        var steps = new List<ReachedStep>();
         var root = NewRoot("trace");
-        TransactionFileSet.Commit(root, new AtomicFileOptions { TransactionStepHook = step => { lock (steps) { steps.Add(step); } } });
+        TransactionFileSet.Commit(root, new AtomicFileOptions { Faults = new() { AfterStep = step => { lock (steps) { steps.Add(step); } } } });
         return steps;
     }
 

@@ -1,3 +1,5 @@
+using AtomicFiles.FaultInjection;
+
 namespace AtomicFiles.Tests.Transactions;
 
 /// <summary>
@@ -58,12 +60,15 @@ public sealed class TransactionLastOperationWinsTests : IDisposable
         string? journal = null;
         var options = new AtomicFileOptions
         {
-            TransactionStepHook = step =>
+            Faults = new()
             {
-                if (step == "journal write")
+                AfterStep = step =>
                 {
-                    journal = File.ReadAllText(_dir.File(".atomicfiles-transaction.journal"));
-                }
+                    if (step.Step == ProtocolStep.JournalWrite)
+                    {
+                        journal = File.ReadAllText(_dir.File(".atomicfiles-transaction.journal"));
+                    }
+                },
             },
         };
 

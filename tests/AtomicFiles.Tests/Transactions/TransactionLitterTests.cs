@@ -1,3 +1,4 @@
+using AtomicFiles.FaultInjection;
 using AtomicFiles.Transactions;
 
 namespace AtomicFiles.Tests.Transactions;
@@ -6,7 +7,7 @@ namespace AtomicFiles.Tests.Transactions;
 /// What a power cut between the staged temps' flush and the journal's leaves: temps in several directories under
 /// the root, and a journal that is empty, zero-filled or torn, naming none or few of them. Recovery of the root —
 /// <see cref="AtomicFile.Recover"/> or the one <see cref="AtomicFile.BeginTransaction"/> runs — leaves no temp of it
-/// anywhere under the root. The control is <see cref="CommitMutation.RecoverySweepsOnlyJournaledTemps"/>, the
+/// anywhere under the root. The control is <see cref="InjectedDefect.RecoverySweepsOnlyJournaledTemps"/>, the
 /// recovery before the tree sweep, which leaves them.
 /// </summary>
 public sealed class TransactionLitterTests : IDisposable
@@ -17,7 +18,7 @@ public sealed class TransactionLitterTests : IDisposable
     public TransactionLitterTests()
     {
         _stagedState = _dir.File("staged");
-        TransactionFileSet.CommitCapturing(_dir.File("root"), _stagedState, step: "journal write");
+        TransactionFileSet.CommitCapturing(_dir.File("root"), _stagedState, step: ProtocolStep.JournalWrite);
     }
 
     public enum JournalOnDisk
@@ -42,7 +43,7 @@ public sealed class TransactionLitterTests : IDisposable
         Damage(copy, journal);
         TransactionFileSet.Leftovers(copy).Where(f => f.EndsWith(".tmp", StringComparison.Ordinal)).Should().HaveCount(3, "the staged temps are in three directories");
 
-        Recover(copy, byBeginTransaction, CommitMutation.None);
+        Recover(copy, byBeginTransaction, InjectedDefect.None);
 
         TransactionFileSet.Classify(copy).Should().Be("old");
         TransactionFileSet.Leftovers(copy).Should().BeEmpty();
@@ -56,7 +57,7 @@ public sealed class TransactionLitterTests : IDisposable
         var copy = Copy($"mutant-{byBeginTransaction}");
         Damage(copy, JournalOnDisk.ZeroFilled);
 
-        Recover(copy, byBeginTransaction, CommitMutation.RecoverySweepsOnlyJournaledTemps);
+        Recover(copy, byBeginTransaction, InjectedDefect.RecoverySweepsOnlyJournaledTemps);
 
         TransactionFileSet.Classify(copy).Should().Be("old");
         TransactionFileSet.Leftovers(copy).Should().Contain(f => f.StartsWith("sub", StringComparison.Ordinal));
@@ -95,9 +96,9 @@ public sealed class TransactionLitterTests : IDisposable
         });
     }
 
-    private static void Recover(string root, bool byBeginTransaction, CommitMutation mutation)
+    private static void Recover(string root, bool byBeginTransaction, InjectedDefect defect)
     {
-        var options = new AtomicFileOptions { Mutation = mutation };
+        var options = new AtomicFileOptions { Faults = new() { Defects = defect } };
         if (byBeginTransaction)
         {
             AtomicFile.BeginTransaction(root, options).Dispose();

@@ -1,3 +1,4 @@
+using AtomicFiles.FaultInjection;
 using AtomicFiles.Tests.Recovery;
 using AtomicFiles.Tests.Support;
 using AtomicFiles.Transactions;
@@ -44,7 +45,7 @@ public sealed class TransactionRecoveryHardeningTests : IDisposable
         var view = _dir.File("view");
         Directory.CreateSymbolicLink(view, Path.Join(copy, "sub"));
 
-        AtomicFile.Recover(view, new AtomicFileOptions { Mutation = CommitMutation.RecoveryWalksLexically });
+        AtomicFile.Recover(view, new AtomicFileOptions { Faults = new() { Defects = InjectedDefect.RecoveryWalksLexically } });
         AtomicFile.Recover(copy);
 
         TransactionFileSet.Classify(copy).Should().StartWith("mixed", "the control: a lexical walk misses the journal and sweeps its staged temps");
@@ -163,12 +164,15 @@ public sealed class TransactionRecoveryHardeningTests : IDisposable
 
         using (var tx = AtomicFile.BeginTransaction(root, new AtomicFileOptions
         {
-            TransactionStepHook = step =>
+            Faults = new()
             {
-                if (step == "journal create")
+                AfterStep = step =>
                 {
-                    journalMode = File.GetUnixFileMode(JournalFixtures.JournalIn(root));
-                }
+                    if (step.Step == ProtocolStep.JournalCreate)
+                    {
+                        journalMode = File.GetUnixFileMode(JournalFixtures.JournalIn(root));
+                    }
+                },
             },
         }))
         {

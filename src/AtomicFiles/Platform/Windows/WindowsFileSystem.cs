@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using AtomicFiles.FaultInjection;
 using AtomicFiles.Logging;
 using Microsoft.Win32.SafeHandles;
 using static AtomicFiles.Platform.Interop.Interop;
@@ -292,7 +293,7 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
     private static int Rename(string tempPath, string targetPath, bool replace, AtomicFileOptions options)
     {
         var flush = options.Durability == Durability.Full;
-        if ((options.Mutation & CommitMutation.WindowsMoveFileExOnly) == 0)
+        if (!options.Injects(InjectedDefect.WindowsMoveFileExOnly))
         {
             var error = PosixRename.TryRename(tempPath, targetPath, replace, flush);
             if (!PosixRename.IsRefusedByVolume(error))

@@ -1,16 +1,17 @@
+using AtomicFiles.FaultInjection;
 using AtomicFiles.Tests.Support;
 
 namespace AtomicFiles.Tests.Platform.Windows;
 
 /// <summary>
 /// The Windows rename: POSIX semantics where the volume has it, MoveFileEx where it refuses (Wine 8 always does; the
-/// <see cref="CommitMutation.WindowsMoveFileExOnly"/> switch forces it on NTFS). That switch is also the mutant the
+/// <see cref="InjectedDefect.WindowsMoveFileExOnly"/> switch forces it on NTFS). That switch is also the mutant the
 /// readers-never-block check catches: <see cref="AtomicFileReadTests.OpenRead_ThenReplaced_ReaderKeepsTheOldFileAndThePathHasTheNew"/>
 /// holds only with the POSIX rename, as the first test here shows.
 /// </summary>
 public sealed class WindowsRenameTests : IDisposable
 {
-    private static readonly AtomicFileOptions MoveFileExOnly = new() { Mutation = CommitMutation.WindowsMoveFileExOnly, WindowsRetryTimeout = TimeSpan.Zero };
+    private static readonly AtomicFileOptions MoveFileExOnly = new() { Faults = new() { Defects = InjectedDefect.WindowsMoveFileExOnly }, WindowsRetryTimeout = TimeSpan.Zero };
 
     private readonly TempDirectory _dir = new();
 

@@ -1,6 +1,6 @@
-using AtomicFiles.Transactions;
+using AtomicFiles.Commit;
 
-namespace AtomicFiles.Tests.Transactions;
+namespace AtomicFiles.Tests.Commit;
 
 public sealed class IoThreadsTests
 {

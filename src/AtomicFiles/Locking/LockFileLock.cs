@@ -1,3 +1,4 @@
+using AtomicFiles.FaultInjection;
 using AtomicFiles.Platform;
 using Microsoft.Win32.SafeHandles;
 
@@ -13,7 +14,7 @@ namespace AtomicFiles.Locking;
 /// unlocked; an exclusive share mode on Windows (<see cref="ShareModeLock"/>). Both are released by the OS when the
 /// process dies, so a killed holder never leaves a stale lock.
 /// </remarks>
-internal sealed class FileLock : IDisposable
+internal sealed class LockFileLock : IDisposable
 {
     /// <summary>rw-rw-rw-: a new lock file's mode when there is no data file to take it from, so the umask alone decides.</summary>
     internal const UnixFileMode DefaultCreateMode =
@@ -24,7 +25,7 @@ internal sealed class FileLock : IDisposable
 
     private readonly SafeFileHandle _handle;
 
-    private FileLock(SafeFileHandle handle, string path)
+    private LockFileLock(SafeFileHandle handle, string path)
     {
         _handle = handle;
         Path = path;
@@ -40,22 +41,22 @@ internal sealed class FileLock : IDisposable
     /// <param name="timeout">How long to wait for another holder; <see cref="Timeout.InfiniteTimeSpan"/> to wait for ever.</param>
     /// <param name="timeProvider">The clock the wait is measured and slept on (tests pass a fake one).</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <param name="mutation">A deliberate defect, for the tests' controls.</param>
+    /// <param name="defects">Deliberate defects, for the tests' controls.</param>
     /// <exception cref="TimeoutException">Another holder kept the lock past <paramref name="timeout"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
     /// <exception cref="IOException">The lock could not be taken for another reason than another holder (it never proceeds unlocked), or the lock file is not a regular file.</exception>
     /// <exception cref="UnauthorizedAccessException">The lock file cannot be opened, or another user planted it in a shared sticky directory.</exception>
-    internal static FileLock Acquire(
-        DirectoryHandle directory, string lockName, string guardedPath, UnixFileMode createMode, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken, CommitMutation mutation = CommitMutation.None)
+    internal static LockFileLock Acquire(
+        DirectoryHandle directory, string lockName, string guardedPath, UnixFileMode createMode, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken, InjectedDefect defects = InjectedDefect.None)
     {
         var lockPath = directory.Join(lockName);
         var backoff = new Backoff(timeout, timeProvider);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (TryAcquire(directory, lockName, createMode, mutation) is { } handle)
+            if (TryAcquire(directory, lockName, createMode, defects) is { } handle)
             {
-                return new FileLock(handle, lockPath);
+                return new LockFileLock(handle, lockPath);
             }
 
             // Polling, because neither OS offers a cancellable blocking wait; the backoff keeps an idle waiter cheap. The
@@ -65,27 +66,27 @@ internal sealed class FileLock : IDisposable
     }
 
     /// <summary>Waits, without blocking a thread, until this process holds the lock file <paramref name="lockName"/> in <paramref name="directory"/>.</summary>
-    /// <inheritdoc cref="Acquire(DirectoryHandle, string, string, UnixFileMode, TimeSpan, TimeProvider, CancellationToken, CommitMutation)" path="/param"/>
-    /// <inheritdoc cref="Acquire(DirectoryHandle, string, string, UnixFileMode, TimeSpan, TimeProvider, CancellationToken, CommitMutation)" path="/exception"/>
-    internal static async Task<FileLock> AcquireAsync(
-        DirectoryHandle directory, string lockName, string guardedPath, UnixFileMode createMode, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken, CommitMutation mutation = CommitMutation.None)
+    /// <inheritdoc cref="Acquire(DirectoryHandle, string, string, UnixFileMode, TimeSpan, TimeProvider, CancellationToken, InjectedDefect)" path="/param"/>
+    /// <inheritdoc cref="Acquire(DirectoryHandle, string, string, UnixFileMode, TimeSpan, TimeProvider, CancellationToken, InjectedDefect)" path="/exception"/>
+    internal static async Task<LockFileLock> AcquireAsync(
+        DirectoryHandle directory, string lockName, string guardedPath, UnixFileMode createMode, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken, InjectedDefect defects = InjectedDefect.None)
     {
         var lockPath = directory.Join(lockName);
         var backoff = new Backoff(timeout, timeProvider);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (TryAcquire(directory, lockName, createMode, mutation) is { } handle)
+            if (TryAcquire(directory, lockName, createMode, defects) is { } handle)
             {
-                return new FileLock(handle, lockPath);
+                return new LockFileLock(handle, lockPath);
             }
 
             await Task.Delay(backoff.NextDelay(lockPath, guardedPath), timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Waits until this process holds the lock at the absolute <paramref name="lockPath"/>, as <see cref="Acquire(DirectoryHandle, string, string, UnixFileMode, TimeSpan, TimeProvider, CancellationToken, CommitMutation)"/> does.</summary>
-    internal static FileLock Acquire(string lockPath, string guardedPath, UnixFileMode createMode, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Waits until this process holds the lock at the absolute <paramref name="lockPath"/>, as <see cref="Acquire(DirectoryHandle, string, string, UnixFileMode, TimeSpan, TimeProvider, CancellationToken, InjectedDefect)"/> does.</summary>
+    internal static LockFileLock Acquire(string lockPath, string guardedPath, UnixFileMode createMode, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var directory = FileSystemPlatform.Current.OpenDirectory(System.IO.Path.GetDirectoryName(lockPath)!);
         return Acquire(directory, System.IO.Path.GetFileName(lockPath), guardedPath, createMode, timeout, TimeProvider.System, cancellationToken);
@@ -94,12 +95,12 @@ internal sealed class FileLock : IDisposable
     public void Dispose() => _handle.Dispose();
 
     /// <summary>Takes the lock if it is free; <see langword="null"/> if another holder has it.</summary>
-    private static SafeFileHandle? TryAcquire(DirectoryHandle directory, string lockName, UnixFileMode createMode, CommitMutation mutation)
+    private static SafeFileHandle? TryAcquire(DirectoryHandle directory, string lockName, UnixFileMode createMode, InjectedDefect defects)
     {
-        var handle = OperatingSystem.IsWindows() || (mutation & CommitMutation.LockThroughFileShare) != 0
+        var handle = OperatingSystem.IsWindows() || (defects & InjectedDefect.LockThroughFileShare) != 0
             ? ShareModeLock.TryAcquire(directory.Join(lockName))
             : UnixLockFile.TryAcquire(directory, lockName, createMode);
-        return handle is null && (mutation & CommitMutation.LockFailsOpen) != 0
+        return handle is null && (defects & InjectedDefect.LockFailsOpen) != 0
             ? File.OpenHandle(directory.Join(lockName + ".unguarded"), FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)
             : handle;
     }

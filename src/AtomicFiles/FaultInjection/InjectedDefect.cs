@@ -1,15 +1,24 @@
-namespace AtomicFiles;
+namespace AtomicFiles.FaultInjection;
 
 /// <summary>
-/// Deliberate protocol defects, reachable only from the test assemblies. The power-loss and fault tests run the
-/// library with each one to prove that they would catch the defect.
+/// Deliberate defects in the commit and recovery protocols, set through <see cref="FaultHooks.Defects"/> from the test
+/// assemblies only. The fault and power-loss tests run the library with each one to prove that they would catch it.
 /// </summary>
 [Flags]
-internal enum CommitMutation
+internal enum InjectedDefect
 {
     None = 0,
+
+    /// <summary>Staged files are never flushed to stable storage (the durability options' file flush is skipped).</summary>
     SkipFileFlush = 1,
+
+    /// <summary>Directories are never flushed after a rename (the durability options' directory flush is skipped).</summary>
     SkipDirectoryFlush = 2,
+
+    /// <summary>
+    /// A commit renames before it flushes the staged data, and waits in <see cref="FaultHooks.BetweenRenameAndFileFlush"/>
+    /// in between.
+    /// </summary>
     RenameBeforeFileFlush = 4,
 
     /// <summary>A transaction applies its renames and deletes without writing a journal first.</summary>
@@ -22,14 +31,14 @@ internal enum CommitMutation
     RollbackKeepsSeal = 32,
 
     /// <summary>
-    /// On Unix, <see cref="Locking.FileLock"/> locks as it does on Windows, through a FileShare.None open: .NET's own
+    /// On Unix, <see cref="Locking.LockFileLock"/> locks as it does on Windows, through a FileShare.None open: .NET's own
     /// flock, which DOTNET_SYSTEM_IO_DISABLEFILELOCKING turns off and which proceeds unlocked on flock errors other
     /// than EWOULDBLOCK; and it opens the lock file read-write, through symbolic links, without checking its type or owner.
     /// </summary>
     LockThroughFileShare = 64,
 
     /// <summary>
-    /// <see cref="Locking.FileLock"/> fails open: when another holder has the lock it proceeds anyway, holding a handle
+    /// <see cref="Locking.LockFileLock"/> fails open: when another holder has the lock it proceeds anyway, holding a handle
     /// on another file that guards nothing, instead of waiting. The control of the tests that show a second holder waits.
     /// </summary>
     LockFailsOpen = 128,

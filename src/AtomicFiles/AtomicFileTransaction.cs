@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Text;
-using AtomicFiles.Commit;
 using AtomicFiles.Locking;
 using AtomicFiles.Logging;
 using AtomicFiles.Platform;
 using AtomicFiles.Transactions;
-using Microsoft.Win32.SafeHandles;
 
 namespace AtomicFiles;
 
@@ -34,26 +32,18 @@ namespace AtomicFiles;
 /// </remarks>
 public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
 {
-    // Each held file is a descriptor on top of the staged temps' own; past this many the rest are freed in their
-    // renames as before, so a huge transaction cannot run the process out of descriptors (and then fail to open a
-    // directory for its flush after the commit point). 1024 covers the transactions measured (100 files) many times over.
-    private const int MaxHeldReplacedFiles = 1024;
-
     private readonly TransactionRoot _root;
     private readonly AtomicFileOptions _options;
-    private readonly FileLock _lock;
-    private readonly FileSystemPlatform _platform = FileSystemPlatform.Current;
-    private readonly List<StagedReplace> _replaces = [];
-    private readonly List<(DirectoryHandle Directory, string FileName, string Relative)> _deletes = [];
-    private readonly List<SafeFileHandle> _replacedFiles = [];
-    private JournalWriter? _journal;
+    private readonly LockFileLock _lock;
+    private readonly TransactionProtocol _protocol;
     private State _state;
 
-    private AtomicFileTransaction(TransactionRoot root, FileLock rootLock, AtomicFileOptions options)
+    private AtomicFileTransaction(TransactionRoot root, LockFileLock rootLock, AtomicFileOptions options)
     {
         _root = root;
         _lock = rootLock;
         _options = options;
+        _protocol = new TransactionProtocol(root, options);
     }
 
     private enum State
@@ -62,7 +52,9 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         Committing,
         Committed,
         RolledBack,
-        Failed,
+
+        /// <summary>Past the commit point, but applying failed part-way: the journal is kept for recovery to complete it.</summary>
+        CommittedApplyIncomplete,
     }
 
     /// <summary>The root directory, as a full path with symbolic links resolved.</summary>
@@ -72,7 +64,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     /// Whether the transaction reached its commit point. True also when <see cref="Commit"/> threw after that point
     /// (<see cref="DurabilityNotConfirmedException"/>, or an <see cref="IOException"/> that recovery will complete).
     /// </summary>
-    public bool IsCommitted { get; private set; }
+    public bool IsCommitted => _protocol.ReachedCommitPoint;
 
     /// <summary>
     /// Stages a new content for <paramref name="path"/>, replacing the file or creating it at commit, instead of any
@@ -171,11 +163,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     {
         ThrowIfNotOpen();
         var (directory, fileName, relative) = _root.ResolveDelete(path);
-
-        // Journaled at the commit point, with the final operations: a delete creates no temp that recovery must know of.
-        Supersede(relative);
-        _deletes.Add((directory, fileName, relative));
-        Step($"prepare delete {relative}");
+        _protocol.StageDelete(directory, fileName, relative);
     }
 
     /// <summary>
@@ -236,11 +224,11 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     internal static async Task<AtomicFileTransaction> BeginAsync(string rootDirectory, AtomicFileOptions options, CancellationToken cancellationToken)
     {
         var root = TransactionRoot.Open(rootDirectory);
-        FileLock? rootLock = null;
+        LockFileLock? rootLock = null;
         try
         {
             TransactionRecovery.ThrowIfJournalUntrusted(root, options);
-            rootLock = await FileLock.AcquireAsync(root.Directory, TransactionRoot.LockFileName, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, options.TimeProvider, cancellationToken, options.Mutation).ConfigureAwait(false);
+            rootLock = await LockFileLock.AcquireAsync(root.Directory, TransactionRoot.LockFileName, root.FullPath, LockFileLock.DefaultCreateMode, options.LockTimeout, options.TimeProvider, cancellationToken, options.Defects).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
 
             // Recovery renames and flushes: off the caller's thread.
@@ -259,11 +247,11 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     internal static AtomicFileTransaction Begin(string rootDirectory, AtomicFileOptions options)
     {
         var root = TransactionRoot.Open(rootDirectory);
-        FileLock? rootLock = null;
+        LockFileLock? rootLock = null;
         try
         {
             TransactionRecovery.ThrowIfJournalUntrusted(root, options);
-            rootLock = FileLock.Acquire(root.Directory, TransactionRoot.LockFileName, root.FullPath, FileLock.DefaultCreateMode, options.LockTimeout, options.TimeProvider, CancellationToken.None, options.Mutation);
+            rootLock = LockFileLock.Acquire(root.Directory, TransactionRoot.LockFileName, root.FullPath, LockFileLock.DefaultCreateMode, options.LockTimeout, options.TimeProvider, CancellationToken.None, options.Defects);
             TransactionRecovery.RecoverLocked(root, options);
             return new AtomicFileTransaction(root, rootLock, options);
         }
@@ -281,40 +269,7 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
     {
         ThrowIfNotOpen();
         var (target, relative) = _root.ResolveWrite(path, _options);
-        JournalWriter? journal;
-        try
-        {
-            journal = Journal();
-        }
-        catch
-        {
-            target.Dispose();
-            throw;
-        }
-
-        var relativeDirectory = Path.GetDirectoryName(relative)!;
-
-        // Journaled before the temp exists: whenever a crash strikes, recovery knows every temp to remove.
-        var staged = StagedFile.Create(target, _options, temp => journal?.AppendStage(Path.Join(relativeDirectory, Path.GetFileName(temp)), relative));
-        var content = new StagedContentStream(staged);
-        Stream stream = buffered ? new BufferedStream(content, _options.BufferSize) : content;
-
-        // Only now that the new staging exists: if it had failed, the earlier one would still stand.
-        Supersede(relative);
-        _replaces.Add(new StagedReplace(staged, stream, content, relative));
-        Step($"stage {relative}");
-        return stream;
-    }
-
-    private JournalWriter? Journal()
-    {
-        if (_journal is null && (_options.Mutation & CommitMutation.SkipTransactionJournal) == 0)
-        {
-            _journal = JournalWriter.Create(_root.JournalPath);
-            Step("journal create");
-        }
-
-        return _journal;
+        return _protocol.StageWrite(target, relative, buffered);
     }
 
     private void CommitCore(CancellationToken cancellationToken)
@@ -324,50 +279,19 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         var start = Stopwatch.GetTimestamp();
         try
         {
-            if (FailedWrite() is { } failed)
+            if (_protocol.FailedWrite() is { } failed)
             {
                 throw new IOException(
                     $"An earlier write to '{failed.Target.FullPath}' failed, so the transaction in '{_root.FullPath}' was rolled back and nothing was published.",
                     failed.WriteFailure);
             }
 
-            foreach (var replace in _replaces)
-            {
-                replace.Stream.Dispose();
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            var renameFirst = (_options.Mutation & CommitMutation.RenameBeforeFileFlush) != 0;
-            if (!renameFirst)
-            {
-                FlushStagedFiles();
-            }
-
-            ThrowIfAnyTempVanished();
-            cancellationToken.ThrowIfCancellationRequested();
-            WriteCommitPoint();
-            IsCommitted = true;
-
-            Apply();
-            if (renameFirst)
-            {
-                CommitMutationWindow.AfterRenameBeforeFlush();
-                FlushStagedFiles();
-            }
-
-            foreach (var replace in _replaces)
-            {
-                replace.File.Dispose();
-            }
-
-            FlushTouchedDirectories();
-            RemoveJournal();
-            ReleaseReplacedFiles();
+            _protocol.Commit(cancellationToken);
             _state = State.Committed;
             if (_options.Logger is { } logger && logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
             {
                 var milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                Log.TransactionCommitted(logger, _root.FullPath, _replaces.Count, _deletes.Count, milliseconds);
+                Log.TransactionCommitted(logger, _root.FullPath, _protocol.ReplaceCount, _protocol.DeleteCount, milliseconds);
             }
         }
         catch (Exception) when (!IsCommitted)
@@ -375,21 +299,22 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
             RollBack();
             throw;
         }
-        catch (Exception e) when (e is not DurabilityNotConfirmedException)
+        catch (DurabilityNotConfirmedException)
         {
-            Abandon();
+            // Everything is in place, only its durability is unknown: committed, and the journal left lets recovery flush again.
+            _state = State.Committed;
+            throw;
+        }
+        catch (Exception e)
+        {
+            _state = State.CommittedApplyIncomplete;
+            _protocol.Abandon();
             throw new IOException(
                 $"The transaction in '{_root.FullPath}' reached its commit point, but applying it failed: {e.Message} "
                 + "Its journal is kept; the next transaction in this root, or AtomicFile.Recover, completes it.", e);
         }
         finally
         {
-            // Left open only when the commit failed part-way: freeing them is no longer on anyone's critical path.
-            foreach (var replaced in _replacedFiles)
-            {
-                replaced.Dispose();
-            }
-
             if (_state != State.RolledBack)
             {
                 ReleaseRoot();
@@ -397,241 +322,12 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>fsyncs every staged file at once: concurrent flushes let the filesystem batch them into few journal commits.</summary>
-    private void FlushStagedFiles()
-    {
-        if (_replaces.Count == 0 || _options.Durability == Durability.None || (_options.Mutation & CommitMutation.SkipFileFlush) != 0)
-        {
-            return;
-        }
-
-        IoThreads.ForEach(_replaces, FlushStaged);
-    }
-
-    private void FlushStaged(StagedReplace replace)
-    {
-        replace.File.FlushToDisk();
-        Step($"fsync {replace.Relative}");
-    }
-
-    /// <summary>A temp removed behind our back would make the journal promise a rename that cannot happen.</summary>
-    private void ThrowIfAnyTempVanished()
-    {
-        foreach (var replace in _replaces)
-        {
-            if (_platform.Inspect(replace.File.Target.Directory, replace.File.TempName) is null)
-            {
-                throw new IOException($"The staged temp file '{replace.File.TempPath}' for '{replace.File.Target.FullPath}' was removed by another process; the transaction is rolled back.");
-            }
-        }
-    }
-
-    /// <summary>Seals the journal and makes it durable: from here on, the transaction happens even if the process dies.</summary>
-    private void WriteCommitPoint()
-    {
-        if (Journal() is not { } journal)
-        {
-            return;
-        }
-
-        // The final operations go in now, when every staged write is done and every superseded one dropped: the content
-        // hashes are known, and a sealed journal never names an operation a later one replaced.
-        foreach (var replace in _replaces)
-        {
-            journal.AppendReplace(Path.Join(Path.GetDirectoryName(replace.Relative)!, replace.File.TempName), replace.Relative, replace.Content.ContentHashHex);
-        }
-
-        foreach (var (_, _, relative) in _deletes)
-        {
-            journal.AppendDelete(relative);
-        }
-
-        journal.Seal();
-        Step("journal write");
-        if (_options.Durability != Durability.None)
-        {
-            journal.FlushToDisk();
-            Step("journal fsync");
-        }
-
-        if (FlushesDirectories)
-        {
-            DirectoryFlushGroup.Flush(_platform, _root.FullPath, _options);
-            Step("journal directory fsync");
-        }
-    }
-
-    private void Apply()
-    {
-        foreach (var replace in _replaces)
-        {
-            if (replace.File.Target.Existing is { Kind: FileKind.RegularFile })
-            {
-                HoldReplacedFile(replace.File.Target.Directory, replace.File.Target.FileName);
-            }
-
-            replace.File.Publish(overwrite: true);
-            Step($"rename {replace.Relative}");
-        }
-
-        foreach (var (directory, fileName, relative) in _deletes)
-        {
-            HoldReplacedFile(directory, fileName);
-            _platform.DeleteFile(directory, fileName);
-            Step($"delete {relative}");
-        }
-    }
-
-    /// <summary>
-    /// Keeps the file a rename or delete is about to drop open, so that its inode is freed at the close, not inside the
-    /// rename. On ext4 freeing a small file's inode took ≈ 2 ms under load, one after another: 100 replaced files made
-    /// the renames the longest step of a 100-file commit (≈ 200 ms of ≈ 300). Closed all at once at the end
-    /// (<see cref="ReleaseReplacedFiles"/>), the frees overlap: 30–80 ms for the 100 in the C floor.
-    /// </summary>
-    private void HoldReplacedFile(DirectoryHandle directory, string fileName)
-    {
-        if (_replacedFiles.Count < MaxHeldReplacedFiles && _platform.KeepReplacedFileOpen(directory, fileName) is { } handle)
-        {
-            _replacedFiles.Add(handle);
-        }
-    }
-
-    /// <summary>Closes the replaced and deleted files, all at once: each close frees an inode, and those frees overlap.</summary>
-    private void ReleaseReplacedFiles()
-    {
-        IoThreads.ForEach(_replacedFiles, handle => handle.Dispose());
-        _replacedFiles.Clear();
-    }
-
-    private void FlushTouchedDirectories()
-    {
-        if (!FlushesDirectories)
-        {
-            return;
-        }
-
-        // Each directory once, all at once: like the files' flushes, concurrent ones share the filesystem's commits.
-        var directories = new Dictionary<string, string>(TransactionRoot.PathComparer);
-        foreach (var relative in _replaces.Select(r => r.Relative).Concat(_deletes.Select(d => d.Relative)))
-        {
-            directories.TryAdd(Path.GetDirectoryName(relative)!, relative);
-        }
-
-        (Exception Error, string Path)? failure = null;
-        IoThreads.ForEach(directories.ToArray(), touched =>
-        {
-            var (directory, firstFile) = touched;
-            try
-            {
-                DirectoryFlushGroup.Flush(_platform, Path.Join(_root.FullPath, directory), _options);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                lock (directories)
-                {
-                    failure ??= (e, Path.Join(_root.FullPath, firstFile));
-                }
-
-                return;
-            }
-
-            Step($"directory fsync {(directory.Length == 0 ? "." : directory)}");
-        });
-
-        if (failure is { } failed)
-        {
-            // Everything is in place; the journal, still there, lets recovery flush again.
-            throw DurabilityNotConfirmed(failed.Error, failed.Path);
-        }
-    }
-
-    private void RemoveJournal()
-    {
-        if (_journal is not { } journal)
-        {
-            return;
-        }
-
-        journal.Dispose();
-        _platform.DeleteFile(journal.Path);
-        Step("journal remove");
-
-        // Else a power cut could bring the journal back, and its deletes would be redone over files written since.
-        if (FlushesDirectories)
-        {
-            FlushAppliedDirectory(_root.FullPath, _root.FullPath);
-            Step("root directory fsync");
-        }
-    }
-
-    /// <summary>Flushes a directory after every change is in place: a failure no longer means "unchanged", only "durability unknown".</summary>
-    private void FlushAppliedDirectory(string directory, string pathForError)
-    {
-        try
-        {
-            DirectoryFlushGroup.Flush(_platform, directory, _options);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw DurabilityNotConfirmed(e, pathForError);
-        }
-    }
-
-    private DurabilityNotConfirmedException DurabilityNotConfirmed(Exception error, string pathForError)
-    {
-        _journal?.Dispose();
-        _state = State.Committed;
-        if (_options.Logger is { } logger)
-        {
-            Log.DirectoryFlushFailed(logger, error, pathForError);
-        }
-
-        return new DurabilityNotConfirmedException(pathForError, error);
-    }
-
-    private bool FlushesDirectories => _options.Durability == Durability.Full && (_options.Mutation & CommitMutation.SkipDirectoryFlush) == 0;
-
-    /// <summary>
-    /// Unseals the journal if needed, removes the temps, and the journal last: a crash at any point in between leaves
-    /// an unsealed journal that still names what is left to remove.
-    /// </summary>
     private void RollBack()
     {
         _state = State.RolledBack;
         try
         {
-            if (_journal is { IsSealed: true } sealedJournal && (_options.Mutation & CommitMutation.RollbackKeepsSeal) == 0)
-            {
-                sealedJournal.Unseal();
-                Step("rollback unseal");
-            }
-
-            foreach (var replace in _replaces)
-            {
-                CloseForRollback(replace.Stream);
-                replace.File.Dispose();
-                Step($"rollback remove {replace.Relative}");
-            }
-
-            if (_journal is { } journal)
-            {
-                journal.Dispose();
-                _platform.DeleteFile(journal.Path);
-                Step("rollback journal remove");
-            }
-
-            if (_options.Logger is { } logger)
-            {
-                Log.TransactionRolledBack(logger, _root.FullPath);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Rollback runs on error paths: never hide the original exception. The journal left behind is rolled back by recovery.
-            if (_options.Logger is { } logger)
-            {
-                Log.TempCleanupFailed(logger, e, _root.JournalPath);
-            }
+            _protocol.RollBack();
         }
         finally
         {
@@ -639,87 +335,19 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Lets go of the root: its lock, and every directory this transaction held open.</summary>
+    /// <summary>Lets go of the root: its lock, and every file and directory this transaction held open.</summary>
     private void ReleaseRoot()
     {
-        foreach (var (directory, _, _) in _deletes)
-        {
-            directory.Dispose();
-        }
-
+        _protocol.Dispose();
         _lock.Dispose();
         _root.Dispose();
     }
-
-    /// <summary>After the commit point: close everything but delete nothing, so recovery can complete the transaction.</summary>
-    private void Abandon()
-    {
-        _state = State.Failed;
-        foreach (var replace in _replaces)
-        {
-            replace.File.CloseForRecovery();
-        }
-
-        _journal?.Dispose();
-    }
-
-    private void Step(string name) => _options.TransactionStepHook?.Invoke(name);
-
-    /// <summary>
-    /// Drops an earlier staged write or delete of <paramref name="relative"/>: the last operation on a path wins. The
-    /// earlier temp is removed now; its stage line stays in the journal, naming a temp that no longer exists (recovery
-    /// skips it), and the operations written at the commit point are the final ones only.
-    /// </summary>
-    private void Supersede(string relative)
-    {
-        var replace = _replaces.FindIndex(r => TransactionRoot.PathComparer.Equals(r.Relative, relative));
-        if (replace >= 0)
-        {
-            var superseded = _replaces[replace];
-            _replaces.RemoveAt(replace);
-            CloseForRollback(superseded.Stream);
-            if ((_options.Mutation & CommitMutation.SupersedeKeepsTemp) == 0)
-            {
-                superseded.File.Dispose();
-            }
-            else
-            {
-                superseded.File.CloseForRecovery();
-            }
-
-            Step($"supersede {relative}");
-        }
-
-        var delete = _deletes.FindIndex(d => TransactionRoot.PathComparer.Equals(d.Relative, relative));
-        if (delete >= 0)
-        {
-            _deletes[delete].Directory.Dispose();
-            _deletes.RemoveAt(delete);
-            Step($"supersede {relative}");
-        }
-    }
-
-    /// <summary>Closes a stream handed out for a staged file: what it still buffers was bound for a temp about to be removed.</summary>
-    private static void CloseForRollback(Stream stream)
-    {
-        try
-        {
-            stream.Dispose();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Its write failed (a full disk, or the staged file's earlier failure): the rest of the rollback matters more.
-        }
-    }
-
-    /// <summary>The first staged file whose write threw: its content is unknown, so the transaction must not commit.</summary>
-    private StagedFile? FailedWrite() => _replaces.Select(r => r.File).FirstOrDefault(f => f.WriteFailure is not null);
 
     /// <summary>Staging more into a transaction that can no longer commit would only hide its failure for longer.</summary>
     private void ThrowIfNotOpen()
     {
         ThrowIfFinished();
-        if (FailedWrite() is { } failed)
+        if (_protocol.FailedWrite() is { } failed)
         {
             throw new InvalidOperationException(
                 $"An earlier write to '{failed.Target.FullPath}' failed, so the transaction in '{_root.FullPath}' can no longer commit; dispose it and begin a new one.",
@@ -736,10 +364,4 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
                 : $"The transaction in '{_root.FullPath}' was already committed; begin a new one.");
         }
     }
-
-    /// <param name="File">The temp beside its target.</param>
-    /// <param name="Stream">What the caller writes to: disposed at commit so buffered bytes reach the temp.</param>
-    /// <param name="Content">The stream under <paramref name="Stream"/> that writes the temp and hashes what it writes.</param>
-    /// <param name="Relative">The target's path relative to the root, as the journal records it.</param>
-    private sealed record StagedReplace(StagedFile File, Stream Stream, StagedContentStream Content, string Relative);
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 
-namespace AtomicFiles.Transactions;
+namespace AtomicFiles.Commit;
 
 /// <summary>
 /// Runs many blocking filesystem calls at once — the fsyncs of a commit, the closes that free replaced files — on
@@ -9,12 +9,11 @@ namespace AtomicFiles.Transactions;
 /// </summary>
 /// <remarks>
 /// <para>Why threads, and why kept: a transaction's commit fsyncs every staged file, and the filesystem can fold
-/// flushes that are in flight together into one journal commit and one device cache flush — measured on ext4, the
-/// more of them at once the better (all 100 of a 100-file transaction beat 2 or 8 at a time under load). fsync waits
-/// on the disk, not the CPU, so the thread pool, which grows slowly and sizes itself by cores, would run them a few at
-/// a time. A new thread per file gave the concurrency, but starting a .NET thread costs more than a quiet fsync here
-/// (strace: ≈ 20 syscalls each), so the 99 threads of a 100-file commit were started one after another while the
-/// fsyncs they carried completed one after another: little overlap was left.</para>
+/// flushes that are in flight together into one journal commit and one device cache flush, so the more of them at once
+/// the better. fsync waits on the disk, not the CPU, so the thread pool, which grows slowly and sizes itself by cores,
+/// would run them a few at a time. A new thread per file gives the concurrency, but starting a thread costs more than
+/// a quiet fsync, so the starts would run one after another while the fsyncs they carry completed one after another.
+/// The measurements behind each of these choices: docs/performance.md, "Many files in one transaction".</para>
 /// <para>So the threads are started once, grow on demand up to <see cref="MaxThreads"/>, wait between transactions,
 /// and end after <see cref="s_idleLifetime"/> unused. The calling thread works on its own batch too, so a batch
 /// completes even if no thread can be started or all are busy with another transaction's batch.</para>
@@ -82,7 +81,7 @@ internal static class IoThreads
 
     /// <summary>
     /// One kept thread. Each has its own monitor, not one shared semaphore: a hundred threads woken through one lock
-    /// spent their time contending for it (strace: ≈ 25 sched_yield per flush).
+    /// spend their time contending for it.
     /// </summary>
     private sealed class Worker(Batch first)
     {
