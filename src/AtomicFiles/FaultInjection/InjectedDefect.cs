@@ -76,4 +76,10 @@ internal enum InjectedDefect
     /// readers-never-block tests catch.
     /// </summary>
     WindowsMoveFileExOnly = 1 << 19,
+
+    /// <summary>
+    /// A transaction flushes its staged temps without first flushing the journal that names them: on btrfs a power cut
+    /// can then keep the temps and lose the journal, and they are never swept.
+    /// </summary>
+    TempsFlushedBeforeJournal = 1 << 20,
 }

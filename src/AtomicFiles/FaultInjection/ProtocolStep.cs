@@ -15,6 +15,9 @@ internal enum ProtocolStep
     /// <summary>An earlier staging of the same path was dropped (the last operation wins). Path: the target.</summary>
     Supersede,
 
+    /// <summary>The journal of stage lines was flushed, before any staged temp is.</summary>
+    StageJournalFlush,
+
     /// <summary>A staged temp was flushed to stable storage. Path: its target.</summary>
     FileFlush,
 

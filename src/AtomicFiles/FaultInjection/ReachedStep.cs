@@ -17,6 +17,7 @@ internal readonly record struct ReachedStep(ProtocolStep Step, string? Path = nu
             ProtocolStep.Stage => "stage",
             ProtocolStep.PrepareDelete => "prepare delete",
             ProtocolStep.Supersede => "supersede",
+            ProtocolStep.StageJournalFlush => "stage journal fsync",
             ProtocolStep.FileFlush => "fsync",
             ProtocolStep.JournalWrite => "journal write",
             ProtocolStep.JournalFlush => "journal fsync",

@@ -11,10 +11,11 @@ namespace AtomicFiles.Transactions;
 /// and deletes, flush the touched directories, remove the journal; before the commit point, roll back.
 /// </summary>
 /// <remarks>
-/// The invariants it keeps, which recovery relies on: a temp's stage line is journaled before the temp exists; the
-/// journal is sealed only after every staged temp is flushed and still there, and names only the final operation on
-/// each path; nothing is renamed or deleted before the seal is durable; the journal is removed only after every
-/// touched directory is flushed; a rollback unseals the journal before removing a temp, and removes the journal last.
+/// The invariants it keeps, which recovery relies on: a temp's stage line is journaled before the temp exists, and is
+/// durable before the temp is flushed; the journal is sealed only after every staged temp is flushed and still there,
+/// and names only the final operation on each path; nothing is renamed or deleted before the seal is durable; the
+/// journal is removed only after every touched directory is flushed; a rollback unseals the journal before removing a
+/// temp, and removes the journal last.
 /// The caller (<see cref="AtomicFileTransaction"/>) holds the root's lock throughout and owns the root.
 /// </remarks>
 internal sealed class TransactionProtocol : IDisposable
@@ -245,6 +246,15 @@ internal sealed class TransactionProtocol : IDisposable
         if (_replaces.Count == 0 || !_options.FlushesFiles)
         {
             return;
+        }
+
+        // The journal, naming every temp, must be on disk before any temp is: a filesystem that makes one file's fsync
+        // durable on its own (btrfs's log tree) could otherwise keep the temps after a power cut and lose the journal,
+        // and recovery, which finds temps through the journal, would never remove them.
+        if (_journal is { } journal && _options.FlushesJournal && !_options.Injects(InjectedDefect.TempsFlushedBeforeJournal))
+        {
+            journal.FlushToDisk();
+            _options.Reached(ProtocolStep.StageJournalFlush);
         }
 
         IoThreads.ForEach(_replaces, replace =>

@@ -28,7 +28,7 @@ public sealed class ControlPowerLossTests(PowerLossFixture fixture, ITestOutputH
     public static TheoryData<string> Mutations =>
         new(nameof(InjectedDefect.SkipFileFlush), nameof(InjectedDefect.SkipDirectoryFlush),
             nameof(InjectedDefect.RenameBeforeFileFlush), nameof(InjectedDefect.SkipTransactionJournal),
-            nameof(InjectedDefect.RecoverySweepsOnlyJournaledTemps));
+            nameof(InjectedDefect.RecoverySweepsOnlyJournaledTemps), nameof(InjectedDefect.TempsFlushedBeforeJournal));
 
     [RequiresFact(PowerLossRequirements.All)]
     public void NaiveTempRenameWithoutFsync_Ext4NoAutoDaAlloc_EmptyTargetCaught()
@@ -45,6 +45,7 @@ public sealed class ControlPowerLossTests(PowerLossFixture fixture, ITestOutputH
     public void Mutant_PowerCutAnywhere_CaughtOnSomeFileSystem(string mutation)
     {
         PowerLossScenario[] scenarios = mutation is nameof(InjectedDefect.SkipTransactionJournal) or nameof(InjectedDefect.RecoverySweepsOnlyJournaledTemps)
+                or nameof(InjectedDefect.TempsFlushedBeforeJournal)
             ? [new TransactionScenario(mutation)]
             : LibraryPowerLossTests.LibraryScenarios(mutation);
         // A defect shows only if a journal commit lands while it is exposed: the neighbour fsyncs back to back here

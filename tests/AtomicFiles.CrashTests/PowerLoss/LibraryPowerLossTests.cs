@@ -27,6 +27,6 @@ public sealed class LibraryPowerLossTests(PowerLossFixture fixture, ITestOutputH
         ResultPrinter.Print(output, result);
 
         result.States.Should().BeGreaterThanOrEqualTo(StatesPerFileSystem);
-        result.Violations.Where(v => !KnownDefects.IsBtrfsTempUnderRoot(result.FileSystem, v)).Should().BeEmpty();
+        result.Violations.Should().BeEmpty();
     }
 }

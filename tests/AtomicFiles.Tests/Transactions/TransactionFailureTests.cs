@@ -19,7 +19,7 @@ public sealed class TransactionFailureTests : IDisposable
     {
         var steps = TraceSteps();
         var firstRename = steps.FindIndex(s => s.Step == ProtocolStep.Rename);
-        steps.Should().HaveCount(20);
+        steps.Should().HaveCount(21);
 
         for (var i = 0; i < steps.Count; i++)
         {
