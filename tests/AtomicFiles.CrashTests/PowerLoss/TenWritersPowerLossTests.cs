@@ -28,7 +28,7 @@ public sealed class TenWritersPowerLossTests(PowerLossFixture fixture, ITestOutp
         ResultPrinter.Print(output, result);
 
         result.States.Should().BeGreaterThanOrEqualTo(states);
-        result.Violations.Should().BeEmpty();
+        result.Violations.Where(v => !KnownDefects.IsBtrfsTempUnderRoot(result.FileSystem, v)).Should().BeEmpty();
     }
 
     [RequiresFact(PowerLossRequirements.All)]

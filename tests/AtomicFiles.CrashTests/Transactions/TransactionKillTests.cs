@@ -21,7 +21,7 @@ public sealed class TransactionKillTests : IDisposable
     public void Transaction_KilledAfterEveryStep_RecoversToAllOldOrAllNew()
     {
         var steps = TraceSteps();
-        steps.Should().HaveCount(20, "the fixture's commit has 20 steps with full durability: {0}", string.Join(", ", steps));
+        steps.Should().HaveCount(21, "the fixture's commit has 21 steps with full durability: {0}", string.Join(", ", steps));
 
         for (var k = 1; k <= steps.Length; k++)
         {

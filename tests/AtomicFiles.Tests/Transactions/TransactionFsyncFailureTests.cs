@@ -31,8 +31,9 @@ public sealed class TransactionFsyncFailureTests : IDisposable
     [RequiresFact(Requirement.Linux | Requirement.Strace)]
     public void Transaction_DirectoryFsyncFailsAfterTheRenames_ReportsDurabilityNotConfirmedAndRecoveryFinishes()
     {
-        // The committing thread's 4th fsync: its staged file, the journal, the root (commit point), then the first touched directory.
-        var log = StraceLog.Run(Arguments(), straceOptions: ["-e", "inject=fsync:error=EIO:when=4"]);
+        // The committing thread's 5th fsync: the journal of stage lines, its staged file, the sealed journal, the root
+        // (commit point), then the first touched directory.
+        var log = StraceLog.Run(Arguments(), straceOptions: ["-e", "inject=fsync:error=EIO:when=5"]);
 
         log.Result.ExitCode.Should().Be(1);
         log.Result.StandardError.Should().Contain("may not survive a power cut");
