@@ -292,7 +292,7 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
     /// <summary>One attempt: the POSIX-semantics rename, else MoveFileEx where the volume refuses it. 0 or the Win32 error.</summary>
     private static int Rename(string tempPath, string targetPath, bool replace, AtomicFileOptions options)
     {
-        var flush = options.Durability == Durability.Full;
+        var flush = options.FlushesDirectories;
         if (!options.Injects(InjectedDefect.WindowsMoveFileExOnly))
         {
             var error = PosixRename.TryRename(tempPath, targetPath, replace, flush);
