@@ -38,10 +38,11 @@ public sealed class AtomicFileRecoverTests : IDisposable
     [Fact]
     public void Recover_FilesNotMatchingTheTempPattern_AreNeverTouched()
     {
+        // Distinct even where names differing only in case are one file (Windows, macOS).
         string[] lookalikes =
         [
             "a.txt", ".a.txt.lock", ".a.txt.tmp", ".a.txt.abcdefghi.tmp", ".a.txt.ABCDEFGHIJ.tmp", "a.txt.abcdefghij.tmp",
-            ".a.txt.abcdefghij.tmpx", ".a.txt.abcdefghij.TMP", ".a.txt-abcdefghij.tmp",
+            ".a.txt.abcdefghij.tmpx", ".a.txt.klmnopqrst.TMP", ".a.txt-abcdefghij.tmp",
         ];
         foreach (var name in lookalikes)
         {
