@@ -44,7 +44,7 @@ public sealed class ConcurrentReaderTests : IDisposable
 
     /// <summary>
     /// Two reader threads read in a loop while <paramref name="commit"/> writes versions 1..1000; returns what they saw
-    /// wrong. Where the volume refuses the POSIX-semantics rename (Wine, FAT, ReFS), a replace is a MoveFileEx that any
+    /// wrong. Where the volume refuses the POSIX-semantics rename (Wine, FAT, ReFS), a replace is the classic rename that any
     /// open handle on the target blocks, and the engine's promise is to retry until WindowsRetryTimeout: at the writer's
     /// first retry the readers stop opening the file until that commit is through, so it must then succeed.
     /// </summary>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace AtomicFiles.Tests.Support;
 
 /// <summary>
-/// An ILogger that tells a test what a Windows replace did: fell back from the POSIX-semantics rename to MoveFileEx
+/// An ILogger that tells a test what a Windows replace did: fell back from the POSIX-semantics rename to the classic one
 /// (the volume refused it), or is retrying because the target is held. From the first retry of a commit until the test
 /// reports it done (<see cref="CommitDone"/>), <see cref="WaitUntilNoCommitRetries"/> holds racing readers back: the
 /// signal that lets the retry through, with no timing guess.
