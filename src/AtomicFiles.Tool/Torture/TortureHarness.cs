@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using AtomicFiles.Platform;
 
 namespace AtomicFiles.Tool.Torture;
 
@@ -200,5 +199,5 @@ internal sealed class TortureHarness
         new(elapsed, kills, transactionKills, _commits.Sum(), _verifier.FilesVerified + _transactionVerifier.FilesVerified, Interlocked.Read(ref _violationCount));
 
     private int CountTemps() =>
-        Directory.EnumerateFiles(_settings.Directory, "*", s_allEntries).Count(path => TempFileName.IsTempFileName(Path.GetFileName(path.AsSpan())));
+        Directory.EnumerateFiles(_settings.Directory, "*", s_allEntries).Count(path => AtomicFile.IsTempFileName(path));
 }
