@@ -4,7 +4,8 @@ using AtomicFiles.Logging;
 using AtomicFiles.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
-using static AtomicFiles.Platform.Interop.Interop;
+using static AtomicFiles.Platform.Interop.Unix.Interop;
+using static AtomicFiles.Platform.Interop.Windows.Interop;
 
 namespace AtomicFiles.Commit;
 

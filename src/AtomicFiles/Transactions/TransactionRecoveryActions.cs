@@ -162,11 +162,11 @@ internal static class TransactionRecoveryActions
     private static bool IsImpossibleNow(Exception e) => e switch
     {
         UnauthorizedAccessException or DirectoryNotFoundException or FileNotFoundException or PathTooLongException => true,
-        IOException io when OperatingSystem.IsWindows() => Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Interop.Errors.ERROR_ACCESS_DENIED)
-            || Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Interop.Errors.ERROR_DIR_NOT_EMPTY) || Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Interop.Errors.ERROR_ALREADY_EXISTS),
-        IOException io => io.HResult == Platform.Interop.Interop.Errno.EISDIR || io.HResult == Platform.Interop.Interop.Errno.ENOTDIR
-            || io.HResult == Platform.Interop.Interop.Errno.EEXIST || io.HResult == Platform.Interop.Interop.Errno.ELOOP
-            || io.HResult == Platform.Interop.Interop.Errno.EXDEV || io.HResult == Platform.Interop.Interop.Errno.ENOTEMPTY,
+        IOException io when OperatingSystem.IsWindows() => Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Windows.Interop.Errors.ERROR_ACCESS_DENIED)
+            || Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Windows.Interop.Errors.ERROR_DIR_NOT_EMPTY) || Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Windows.Interop.Errors.ERROR_ALREADY_EXISTS),
+        IOException io => io.HResult == Platform.Interop.Unix.Interop.Errno.EISDIR || io.HResult == Platform.Interop.Unix.Interop.Errno.ENOTDIR
+            || io.HResult == Platform.Interop.Unix.Interop.Errno.EEXIST || io.HResult == Platform.Interop.Unix.Interop.Errno.ELOOP
+            || io.HResult == Platform.Interop.Unix.Interop.Errno.EXDEV || io.HResult == Platform.Interop.Unix.Interop.Errno.ENOTEMPTY,
         _ => false,
     };
 

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using AtomicFiles.FaultInjection;
 using AtomicFiles.Logging;
 using Microsoft.Win32.SafeHandles;
-using static AtomicFiles.Platform.Interop.Interop;
+using static AtomicFiles.Platform.Interop.Windows.Interop;
 
 namespace AtomicFiles.Platform.Windows;
 
