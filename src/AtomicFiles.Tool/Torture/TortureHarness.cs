@@ -32,6 +32,7 @@ internal sealed class TortureHarness
             throw new DirectoryNotFoundException($"The torture directory '{settings.Directory}' does not exist.");
         }
 
+        TortureLock.ThrowIfUnavailable();
         _settings = settings;
         _verifier = new TortureVerifier(settings.Directory);
         _transactionVerifier = new TransactionSetVerifier(settings.Directory);

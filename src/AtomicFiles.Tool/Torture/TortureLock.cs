@@ -35,12 +35,7 @@ internal sealed class TortureLock : IDisposable
     /// <exception cref="InvalidOperationException">File locking is switched off in .NET on this Unix system.</exception>
     internal static TortureLock Acquire(string lockPath, TimeSpan timeout)
     {
-        if (!OperatingSystem.IsWindows() && LockingDisabled())
-        {
-            throw new InvalidOperationException(
-                "The torture coordinates its writers with file locks, which DOTNET_SYSTEM_IO_DISABLEFILELOCKING or System.IO.DisableFileLocking switch off; unset it.");
-        }
-
+        ThrowIfUnavailable();
         var started = Stopwatch.GetTimestamp();
         var delay = s_firstPoll;
         while (true)
@@ -65,6 +60,17 @@ internal sealed class TortureLock : IDisposable
     }
 
     public void Dispose() => _handle.Dispose();
+
+    /// <summary>Fails before the torture starts where .NET's file locking is switched off.</summary>
+    /// <exception cref="InvalidOperationException">File locking is switched off in .NET on this Unix system.</exception>
+    internal static void ThrowIfUnavailable()
+    {
+        if (!OperatingSystem.IsWindows() && LockingDisabled())
+        {
+            throw new InvalidOperationException(
+                "the torture coordinates its writers with file locks, which DOTNET_SYSTEM_IO_DISABLEFILELOCKING or System.IO.DisableFileLocking switch off; unset it.");
+        }
+    }
 
     // What .NET throws when the share mode (Windows) or its flock (Unix: EWOULDBLOCK) finds another holder.
     private static bool IsHeldByAnother(IOException e) =>

@@ -25,8 +25,8 @@ internal static class TransactionRecovery
     /// </summary>
     /// <param name="rootDirectory">The transaction root.</param>
     /// <param name="options">Durability, logger, lock timeout, injected defects.</param>
-    /// <param name="cancellationToken">Cancels the wait for the root's lock.</param>
     /// <param name="dryRun">Change nothing, report what would be done. The lock is still waited for, so a live transaction is not taken for a crashed one, but never created.</param>
+    /// <param name="cancellationToken">Cancels the wait for the root's lock.</param>
     /// <exception cref="TimeoutException">A live transaction held the root longer than <see cref="AtomicFileOptions.LockTimeout"/>.</exception>
     /// <returns>What was done, or <see langword="null"/> if there was no interrupted transaction.</returns>
     internal static TransactionRecoveryResult? Recover(string rootDirectory, AtomicFileOptions options, bool dryRun = false, CancellationToken cancellationToken = default)
