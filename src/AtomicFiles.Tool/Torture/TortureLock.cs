@@ -11,7 +11,8 @@ namespace AtomicFiles.Tool.Torture;
 /// <remarks>
 /// .NET implements <see cref="FileShare.None"/> as a share mode on Windows and as flock(LOCK_EX|LOCK_NB) on Unix. The
 /// Unix flock is advisory and can be switched off (DOTNET_SYSTEM_IO_DISABLEFILELOCKING, System.IO.DisableFileLocking):
-/// then the torture refuses to run, rather than report races between its own writers as the library's violations.
+/// then the torture refuses to run, rather than report races between its own writers as the library's violations. .NET
+/// also goes on unlocked where the filesystem refuses flock (some network filesystems): run the torture on a local one.
 /// Neither OS offers a cancellable blocking wait on such a lock, so a waiter polls with a growing delay.
 /// </remarks>
 internal sealed class TortureLock : IDisposable
