@@ -283,7 +283,7 @@ public sealed class AtomicFileRecoverTests : IDisposable
             {
                 return File.ReadAllBytes(path);
             }
-            catch (IOException e) when (OperatingSystem.IsMacOS() && e.HResult == AtomicFiles.Platform.Interop.Interop.Errno.EWOULDBLOCK)
+            catch (IOException e) when (OperatingSystem.IsMacOS() && e.HResult == AtomicFiles.Platform.Interop.Unix.Interop.Errno.EWOULDBLOCK)
             {
                 Thread.Yield();
             }
