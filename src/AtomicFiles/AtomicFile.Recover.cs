@@ -1,3 +1,4 @@
+using AtomicFiles.Platform;
 using AtomicFiles.Recovery;
 using AtomicFiles.Transactions;
 
@@ -38,7 +39,44 @@ public static partial class AtomicFile
     /// Temps this process may not open (another user's, in a shared directory) are left as they are and logged.
     /// Update's sidecar lock files (<c>.{name}.lock</c>) are kept: removing one could let two updaters in at once.
     /// </remarks>
-    public static RecoveryReport Recover(string directory, AtomicFileOptions? options = null) => RecoverCore(directory, options, CancellationToken.None);
+    public static RecoveryReport Recover(string directory, AtomicFileOptions? options = null) => RecoverCore(directory, options, dryRun: false, CancellationToken.None);
+
+    /// <summary>
+    /// Reports what <see cref="Recover"/> would do in <paramref name="directory"/> now — the transactions it would
+    /// complete or roll back, the temp files it would remove — and changes nothing: no file, journal, temp or lock file
+    /// is created, modified or removed. Useful before running <see cref="Recover"/> on data an operator cares about.
+    /// </summary>
+    /// <param name="directory">The directory to examine.</param>
+    /// <param name="options">
+    /// Supplies the logger, and how long to wait for a live transaction rooted here or above to finish before its
+    /// journal can be examined (<see cref="AtomicFileOptions.LockTimeout"/>); <see langword="null"/> for
+    /// <see cref="AtomicFileOptions.Default"/>.
+    /// </param>
+    /// <returns>
+    /// A report with <see cref="RecoveryReport.IsDryRun"/> set, listing what <see cref="Recover"/> would do. A writer
+    /// that dies or starts after this call can make <see cref="Recover"/> find more or less.
+    /// </returns>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is empty or white space.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="directory"/> is <see langword="null"/>.</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="TimeoutException">A live transaction held its root longer than <see cref="AtomicFileOptions.LockTimeout"/>; the message names the root.</exception>
+    /// <exception cref="IOException">Listing a directory, or reading a journal or a staged temp file, failed.</exception>
+    /// <remarks>
+    /// The same journals and temps are judged as by <see cref="Recover"/>, by the same rules: a live writer's temp is
+    /// never listed, and a live transaction's lock is waited for, so it is not taken for an interrupted one (where the
+    /// root has no lock file, no transaction can hold one, and none is created).
+    /// </remarks>
+    public static RecoveryReport RecoverDryRun(string directory, AtomicFileOptions? options = null) => RecoverCore(directory, options, dryRun: true, CancellationToken.None);
+
+    /// <summary>
+    /// Whether <paramref name="path"/> names one of the temp files this library writes beside a target
+    /// (<c>.{name}.{10 random characters}.tmp</c>): for a <see cref="FileSystemWatcher"/> or a backup job that must
+    /// ignore files that are either about to become a target or left by a writer that died (<see cref="Recover"/>
+    /// removes those).
+    /// </summary>
+    /// <param name="path">A file name, or a path whose last segment is looked at; the file need not exist.</param>
+    /// <returns><see langword="true"/> if the name has the temp files' shape; nothing is read from disk.</returns>
+    public static bool IsTempFileName(ReadOnlySpan<char> path) => TempFileName.IsTempFileName(Path.GetFileName(path));
 
     /// <summary>
     /// Cleans up after writers that died in <paramref name="directory"/>, as <see cref="Recover"/> does, on a thread-pool
@@ -63,10 +101,10 @@ public static partial class AtomicFile
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
 
         // Recovery is a short run of blocking calls (flock polls, renames, fsyncs): off the caller's thread.
-        return Task.Run(() => RecoverCore(directory, options, cancellationToken), cancellationToken);
+        return Task.Run(() => RecoverCore(directory, options, dryRun: false, cancellationToken), cancellationToken);
     }
 
-    private static RecoveryReport RecoverCore(string directory, AtomicFileOptions? options, CancellationToken cancellationToken)
+    private static RecoveryReport RecoverCore(string directory, AtomicFileOptions? options, bool dryRun, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         options ??= AtomicFileOptions.Default;
@@ -79,7 +117,7 @@ public static partial class AtomicFile
         // Step 1, transactions: finish the journals past their commit point, roll back the others. It must come
         // before the sweep, because a journal being finished still needs its staged temps to redo its renames. The
         // walk starts from the directory as the kernel resolves it (the caller's spelling, not the lexical full path).
-        var transactions = TransactionRecovery.RecoverEnclosing(directory, options, cancellationToken);
+        var transactions = TransactionRecovery.RecoverEnclosing(directory, options, dryRun, cancellationToken);
         var completedTransactions = transactions.Where(t => t.Completed).Select(t => t.JournalPath).ToList();
         var rolledBackTransactions = transactions.Where(t => !t.Completed && t.UntrustedBecause is null).Select(t => t.JournalPath).ToList();
         var untrustedJournals = transactions.Where(t => t.UntrustedBecause is not null).Select(t => t.JournalPath).ToList();
@@ -89,10 +127,10 @@ public static partial class AtomicFile
         // is resolved by the kernel after any link before it, which the lexical full path does not do.
         cancellationToken.ThrowIfCancellationRequested();
         var sweepPath = HasParentSegment(directory) ? PhysicalPath.OfDirectory(directory) : fullPath;
-        var sweep = OrphanSweeper.Sweep(sweepPath, remove: true, options);
+        var sweep = OrphanSweeper.Sweep(sweepPath, remove: !dryRun, options);
 
         var removedTempFiles = transactions.SelectMany(t => t.RemovedTempFiles).Concat(sweep.Orphaned).Distinct(StringComparer.Ordinal).ToList();
-        return new RecoveryReport(sweepPath, removedTempFiles, completedTransactions, rolledBackTransactions, untrustedJournals, unpublishedFiles);
+        return new RecoveryReport(sweepPath, removedTempFiles, completedTransactions, rolledBackTransactions, untrustedJournals, unpublishedFiles) { IsDryRun = dryRun };
     }
 
     private static bool HasParentSegment(string path) =>

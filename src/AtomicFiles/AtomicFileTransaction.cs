@@ -288,7 +288,8 @@ public sealed class AtomicFileTransaction : IDisposable, IAsyncDisposable
 
             _protocol.Commit(cancellationToken);
             _state = State.Committed;
-            if (_options.Logger is { } logger && logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+            var logger = _options.ResolvedLogger;
+            if (logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
             {
                 var milliseconds = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 Log.TransactionCommitted(logger, _root.FullPath, _protocol.ReplaceCount, _protocol.DeleteCount, milliseconds);

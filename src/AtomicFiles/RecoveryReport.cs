@@ -1,6 +1,9 @@
 namespace AtomicFiles;
 
-/// <summary>What <see cref="AtomicFile.Recover"/> found and did in a directory.</summary>
+/// <summary>
+/// What <see cref="AtomicFile.Recover"/> found and did in a directory, or, from <see cref="AtomicFile.RecoverDryRun"/>
+/// (<see cref="IsDryRun"/>), what it would do.
+/// </summary>
 public sealed class RecoveryReport
 {
     internal RecoveryReport(
@@ -18,6 +21,13 @@ public sealed class RecoveryReport
         CompletedTransactions = completedTransactions;
         RolledBackTransactions = rolledBackTransactions;
     }
+
+    /// <summary>
+    /// Whether this report comes from <see cref="AtomicFile.RecoverDryRun"/>: nothing was changed, and each list says
+    /// what <see cref="AtomicFile.Recover"/> would do (the temps it would remove, the transactions it would complete or
+    /// roll back).
+    /// </summary>
+    public bool IsDryRun { get; internal init; }
 
     /// <summary>The directory that was recovered, as a full path (resolved as the kernel does if the given path had a <c>..</c> segment).</summary>
     public string Directory { get; }
@@ -54,21 +64,23 @@ public sealed class RecoveryReport
 
     /// <summary>
     /// What was done, for a log or a console: "DIR: nothing to recover.", or the directory followed by one indented line
-    /// per completed or rolled-back transaction, removed temp file, untrusted journal and unpublished file.
+    /// per completed or rolled-back transaction, removed temp file, untrusted journal and unpublished file. A dry run
+    /// says "dry run, nothing changed" after the directory and "would" on each line.
     /// </summary>
     public override string ToString()
     {
+        var directory = IsDryRun ? Directory + " (dry run, nothing changed)" : Directory;
         if (IsClean)
         {
-            return $"{Directory}: nothing to recover.";
+            return $"{directory}: nothing to recover.";
         }
 
-        var text = new System.Text.StringBuilder().Append(Directory).Append(':');
-        Append(text, "completed transaction", CompletedTransactions);
-        Append(text, "rolled back transaction", RolledBackTransactions);
-        Append(text, "removed orphaned temp", RemovedTempFiles);
-        Append(text, "left untrusted journal", UntrustedJournals);
-        Append(text, "left unpublished (its staged content was damaged)", UnpublishedFiles);
+        var text = new System.Text.StringBuilder().Append(directory).Append(':');
+        Append(text, IsDryRun ? "would complete transaction" : "completed transaction", CompletedTransactions);
+        Append(text, IsDryRun ? "would roll back transaction" : "rolled back transaction", RolledBackTransactions);
+        Append(text, IsDryRun ? "would remove orphaned temp" : "removed orphaned temp", RemovedTempFiles);
+        Append(text, IsDryRun ? "would leave untrusted journal" : "left untrusted journal", UntrustedJournals);
+        Append(text, IsDryRun ? "would leave unpublished (its staged content was damaged)" : "left unpublished (its staged content was damaged)", UnpublishedFiles);
         return text.ToString();
     }
 

@@ -286,7 +286,7 @@ public sealed class AtomicFileRecoverTests : IDisposable
             {
                 return OperatingSystem.IsWindows() ? AtomicFile.ReadAllBytes(path) : File.ReadAllBytes(path);
             }
-            catch (IOException e) when (OperatingSystem.IsMacOS() && e.HResult == AtomicFiles.Platform.Interop.Interop.Errno.EWOULDBLOCK)
+            catch (IOException e) when (OperatingSystem.IsMacOS() && e.HResult == AtomicFiles.Platform.Interop.Unix.Interop.Errno.EWOULDBLOCK)
             {
                 Thread.Yield();
             }

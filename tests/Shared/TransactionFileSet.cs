@@ -145,7 +145,7 @@ public static class TransactionFileSet
             return copy.ToArray();
         }
 
-        using var handle = AtomicFiles.Platform.Interop.Interop.Sys.Open(path, AtomicFiles.Platform.Interop.Interop.OpenFlags.O_RDONLY, 0);
+        using var handle = AtomicFiles.Platform.Interop.Unix.Interop.Sys.Open(path, AtomicFiles.Platform.Interop.Unix.Interop.OpenFlags.O_RDONLY, 0);
         if (handle.IsInvalid)
         {
             throw new IOException($"Could not open '{path}' (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}).");

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using AtomicFiles.Platform;
 
 namespace AtomicFiles.Tool.Torture;
 
@@ -33,6 +32,7 @@ internal sealed class TortureHarness
             throw new DirectoryNotFoundException($"The torture directory '{settings.Directory}' does not exist.");
         }
 
+        TortureLock.ThrowIfUnavailable();
         _settings = settings;
         _verifier = new TortureVerifier(settings.Directory);
         _transactionVerifier = new TransactionSetVerifier(settings.Directory);
@@ -200,5 +200,5 @@ internal sealed class TortureHarness
         new(elapsed, kills, transactionKills, _commits.Sum(), _verifier.FilesVerified + _transactionVerifier.FilesVerified, Interlocked.Read(ref _violationCount));
 
     private int CountTemps() =>
-        Directory.EnumerateFiles(_settings.Directory, "*", s_allEntries).Count(path => TempFileName.IsTempFileName(Path.GetFileName(path.AsSpan())));
+        Directory.EnumerateFiles(_settings.Directory, "*", s_allEntries).Count(path => AtomicFile.IsTempFileName(path));
 }

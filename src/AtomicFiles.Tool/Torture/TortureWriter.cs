@@ -1,5 +1,4 @@
 using System.Globalization;
-using AtomicFiles.Locking;
 
 namespace AtomicFiles.Tool.Torture;
 
@@ -93,7 +92,7 @@ internal sealed class TortureWriter
 
         // Only one writer at a time reads a shared file's version and commits the next: versions then rise by one,
         // and any file older than a reported commit is the write protocol's fault, not a race between writers.
-        using (LockFileLock.Acquire(Path.Join(_directory, TortureFiles.WritersLock(fileName)), path, LockFileLock.DefaultCreateMode, Timeout.InfiniteTimeSpan, CancellationToken.None))
+        using (TortureLock.Acquire(Path.Join(_directory, TortureFiles.WritersLock(fileName)), Timeout.InfiniteTimeSpan))
         {
             if (method == CommitMethod.Update)
             {

@@ -1,5 +1,3 @@
-using AtomicFiles.Locking;
-
 namespace AtomicFiles.Tool.Torture;
 
 /// <summary>
@@ -15,7 +13,7 @@ namespace AtomicFiles.Tool.Torture;
 internal static class TransactionSetLock
 {
     /// <summary>For a writer: waits while the verifier holds the turnstile, then for the writers' lock.</summary>
-    internal static LockFileLock ForWriter(string directory)
+    internal static TortureLock ForWriter(string directory)
     {
         using (Acquire(directory, TortureFiles.TransactionTurnstile, Timeout.InfiniteTimeSpan))
         {
@@ -27,7 +25,7 @@ internal static class TransactionSetLock
 
     /// <summary>For the verifier: holds the turnstile, then waits for the transaction in flight to end. Dispose both.</summary>
     /// <exception cref="TimeoutException">A writer held the set past <paramref name="timeout"/>: it hangs, the harness must not.</exception>
-    internal static (LockFileLock Turnstile, LockFileLock Writers) ForVerifier(string directory, TimeSpan timeout)
+    internal static (TortureLock Turnstile, TortureLock Writers) ForVerifier(string directory, TimeSpan timeout)
     {
         var turnstile = Acquire(directory, TortureFiles.TransactionTurnstile, timeout);
         try
@@ -41,6 +39,6 @@ internal static class TransactionSetLock
         }
     }
 
-    private static LockFileLock Acquire(string directory, string lockName, TimeSpan timeout) =>
-        LockFileLock.Acquire(Path.Join(directory, lockName), Path.Join(directory, TortureFiles.TransactionSetName), LockFileLock.DefaultCreateMode, timeout, CancellationToken.None);
+    private static TortureLock Acquire(string directory, string lockName, TimeSpan timeout) =>
+        TortureLock.Acquire(Path.Join(directory, lockName), timeout);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using AtomicFiles.Locking;
 
 namespace AtomicFiles.Tool.Torture;
 
@@ -52,7 +51,7 @@ internal sealed class TransactionSetVerifier
     {
         var violations = new List<TortureViolation>();
         var versions = new List<long?>(TortureFiles.TransactionSet.Count);
-        LockFileLock turnstile, writers;
+        TortureLock turnstile, writers;
         try
         {
             (turnstile, writers) = TransactionSetLock.ForVerifier(_directory, s_maxWait);

@@ -4,7 +4,8 @@ using AtomicFiles.Logging;
 using AtomicFiles.Platform;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
-using static AtomicFiles.Platform.Interop.Interop;
+using static AtomicFiles.Platform.Interop.Unix.Interop;
+using static AtomicFiles.Platform.Interop.Windows.Interop;
 
 namespace AtomicFiles.Commit;
 
@@ -176,15 +177,13 @@ internal sealed class StagedFile : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            if (_options.Logger is { } failureLogger)
-            {
-                Log.DirectoryFlushFailed(failureLogger, e, Target.FullPath);
-            }
+            Log.DirectoryFlushFailed(_options.ResolvedLogger, e, Target.FullPath);
 
             throw new DurabilityNotConfirmedException(Target.FullPath, e);
         }
 
-        if (_options.Logger is { } logger && logger.IsEnabled(LogLevel.Debug))
+        var logger = _options.ResolvedLogger;
+        if (logger.IsEnabled(LogLevel.Debug))
         {
             var done = Stopwatch.GetTimestamp();
             var flushMs = Stopwatch.GetElapsedTime(start, flushed).TotalMilliseconds;
@@ -224,18 +223,12 @@ internal sealed class StagedFile : IDisposable
         try
         {
             _platform.DeleteFile(Target.Directory, TempName);
-            if (_options.Logger is { } logger)
-            {
-                Log.RolledBack(logger, Target.FullPath, TempPath);
-            }
+            Log.RolledBack(_options.ResolvedLogger, Target.FullPath, TempPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Rollback runs on error paths: never let it hide the original exception. Recover sweeps the leftover.
-            if (_options.Logger is { } logger)
-            {
-                Log.TempCleanupFailed(logger, e, TempPath);
-            }
+            Log.TempCleanupFailed(_options.ResolvedLogger, e, TempPath);
         }
     }
 

@@ -28,5 +28,5 @@ internal static class ShareModeLock
         e is not FileNotFoundException and not DirectoryNotFoundException
         && (OperatingSystem.IsWindows()
             ? Platform.Windows.WindowsErrors.IsSharingConflict(e)
-            : e.HResult == Platform.Interop.Interop.Errno.EWOULDBLOCK);
+            : e.HResult == Platform.Interop.Unix.Interop.Errno.EWOULDBLOCK);
 }

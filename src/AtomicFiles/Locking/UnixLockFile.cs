@@ -1,7 +1,7 @@
 using AtomicFiles.Platform;
 using AtomicFiles.Platform.Unix;
 using Microsoft.Win32.SafeHandles;
-using static AtomicFiles.Platform.Interop.Interop;
+using static AtomicFiles.Platform.Interop.Unix.Interop;
 
 namespace AtomicFiles.Locking;
 

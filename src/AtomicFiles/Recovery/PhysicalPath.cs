@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using AtomicFiles.Platform.Unix;
 using AtomicFiles.Transactions;
-using static AtomicFiles.Platform.Interop.Interop;
+using static AtomicFiles.Platform.Interop.Unix.Interop;
 
 namespace AtomicFiles.Recovery;
 

@@ -1,6 +1,6 @@
 using AtomicFiles.Platform;
 using AtomicFiles.Platform.Unix;
-using static AtomicFiles.Platform.Interop.Interop;
+using static AtomicFiles.Platform.Interop.Unix.Interop;
 
 namespace AtomicFiles.Recovery;
 

@@ -158,18 +158,12 @@ internal sealed class TransactionProtocol : IDisposable
                 _options.Reached(ProtocolStep.RollbackJournalRemove);
             }
 
-            if (_options.Logger is { } logger)
-            {
-                Log.TransactionRolledBack(logger, _root.FullPath);
-            }
+            Log.TransactionRolledBack(_options.ResolvedLogger, _root.FullPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Never hide the original exception. The journal left behind is rolled back by recovery.
-            if (_options.Logger is { } logger)
-            {
-                Log.TempCleanupFailed(logger, e, _root.JournalPath);
-            }
+            Log.TempCleanupFailed(_options.ResolvedLogger, e, _root.JournalPath);
         }
     }
 
@@ -406,10 +400,7 @@ internal sealed class TransactionProtocol : IDisposable
     private DurabilityNotConfirmedException DurabilityNotConfirmed(Exception error, string pathForError)
     {
         _journal?.Dispose();
-        if (_options.Logger is { } logger)
-        {
-            Log.DirectoryFlushFailed(logger, error, pathForError);
-        }
+        Log.DirectoryFlushFailed(_options.ResolvedLogger, error, pathForError);
 
         return new DurabilityNotConfirmedException(pathForError, error);
     }

@@ -23,9 +23,13 @@ internal static class TransactionRecovery
     /// Recovers the transaction journal of <paramref name="rootDirectory"/>, if there is one, under the root's lock.
     /// Creates nothing where there is no journal, or an untrusted one.
     /// </summary>
+    /// <param name="rootDirectory">The transaction root.</param>
+    /// <param name="options">Durability, logger, lock timeout, injected defects.</param>
+    /// <param name="dryRun">Change nothing, report what would be done. The lock is still waited for, so a live transaction is not taken for a crashed one, but never created.</param>
+    /// <param name="cancellationToken">Cancels the wait for the root's lock.</param>
     /// <exception cref="TimeoutException">A live transaction held the root longer than <see cref="AtomicFileOptions.LockTimeout"/>.</exception>
     /// <returns>What was done, or <see langword="null"/> if there was no interrupted transaction.</returns>
-    internal static TransactionRecoveryResult? Recover(string rootDirectory, AtomicFileOptions options, CancellationToken cancellationToken = default)
+    internal static TransactionRecoveryResult? Recover(string rootDirectory, AtomicFileOptions options, bool dryRun = false, CancellationToken cancellationToken = default)
     {
         using var root = TransactionRoot.Open(rootDirectory);
         var found = Read(root.JournalPath, options);
@@ -39,8 +43,14 @@ internal static class TransactionRecovery
             return Untrusted(found, options);
         }
 
+        if (dryRun && !File.Exists(root.Directory.Join(TransactionRoot.LockFileName)))
+        {
+            // No lock file, so no transaction holds it; a dry run does not create one.
+            return RecoverLockedCore(root, options, dryRun);
+        }
+
         using var rootLock = LockFileLock.Acquire(root.Directory, TransactionRoot.LockFileName, root.FullPath, LockFileLock.DefaultCreateMode, options.LockTimeout, options.TimeProvider, cancellationToken, options.Defects);
-        return RecoverLockedCore(root, options);
+        return RecoverLockedCore(root, options, dryRun);
     }
 
     /// <summary>
@@ -51,7 +61,7 @@ internal static class TransactionRecovery
     /// stop the walk.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException"><paramref name="directory"/> does not exist.</exception>
-    internal static IReadOnlyList<TransactionRecoveryResult> RecoverEnclosing(string directory, AtomicFileOptions options, CancellationToken cancellationToken = default)
+    internal static IReadOnlyList<TransactionRecoveryResult> RecoverEnclosing(string directory, AtomicFileOptions options, bool dryRun = false, CancellationToken cancellationToken = default)
     {
         var results = new List<TransactionRecoveryResult>();
         foreach (var current in PhysicalPath.AncestorsOnSameFilesystem(Start(directory, options)))
@@ -61,7 +71,7 @@ internal static class TransactionRecovery
             {
                 JournalTrust.Absent => null,
                 JournalTrust.Untrusted => Untrusted(found, options),
-                _ => Recover(current, options, cancellationToken),
+                _ => Recover(current, options, dryRun, cancellationToken),
             };
             if (result is not null)
             {
@@ -163,7 +173,7 @@ internal static class TransactionRecovery
             : result;
     }
 
-    private static TransactionRecoveryResult? RecoverLockedCore(TransactionRoot root, AtomicFileOptions options)
+    private static TransactionRecoveryResult? RecoverLockedCore(TransactionRoot root, AtomicFileOptions options, bool dryRun = false)
     {
         var found = Read(root.JournalPath, options);
         if (found.Trust == JournalTrust.Absent)
@@ -195,17 +205,24 @@ internal static class TransactionRecovery
                 // Nothing is published yet: rolling back keeps the transaction all-or-nothing, all old. The seal goes first.
                 operations.ForEach(o => o.Directory.Dispose());
                 operations = null;
-                if (!options.Injects(InjectedDefect.RecoveryRollsBackUnderSeal))
+                if (!dryRun)
                 {
-                    JournalWriter.Empty(root.JournalPath, options.FlushesJournal);
-                }
+                    if (!options.Injects(InjectedDefect.RecoveryRollsBackUnderSeal))
+                    {
+                        JournalWriter.Empty(root.JournalPath, options.FlushesJournal);
+                    }
 
-                LogDamaged(options.Logger, root, check.Damaged, Log.RecoveryRolledBackDamaged);
+                    LogDamaged(options.ResolvedLogger, root, check.Damaged, Log.RecoveryRolledBackDamaged);
+                }
             }
             else
             {
                 // Part of it is published: the rest is completed, the damaged files are not, and each is reported.
-                LogDamaged(options.Logger, root, check.Damaged, Log.RecoveryContentDamaged);
+                if (!dryRun)
+                {
+                    LogDamaged(options.ResolvedLogger, root, check.Damaged, Log.RecoveryContentDamaged);
+                }
+
                 damaged = check.Damaged;
                 unpublished = damaged.Select(d => d.Directory.Join(d.FileName)).ToList();
             }
@@ -214,21 +231,21 @@ internal static class TransactionRecovery
         var completed = operations is not null;
         if (operations is not null)
         {
-            TransactionRecoveryActions.Redo(root, operations, damaged, options, swept);
+            TransactionRecoveryActions.Redo(root, operations, damaged, options, swept, dryRun);
         }
         else
         {
-            TransactionRecoveryActions.RollBack(root, journal, options, swept);
+            TransactionRecoveryActions.RollBack(root, journal, options, swept, dryRun);
         }
 
-        if (options.Logger is { } logger)
+        if (!dryRun)
         {
             if (defect is not null)
             {
-                Log.JournalDamaged(logger, root.JournalPath, defect);
+                Log.JournalDamaged(options.ResolvedLogger, root.JournalPath, defect);
             }
 
-            Log.TransactionRecovered(logger, root.JournalPath, completed);
+            Log.TransactionRecovered(options.ResolvedLogger, root.JournalPath, completed);
         }
 
         return new TransactionRecoveryResult(root.JournalPath, completed) { UnpublishedFiles = unpublished, RemovedTempFiles = swept };
@@ -266,10 +283,7 @@ internal static class TransactionRecovery
             catch (UnauthorizedAccessException e)
             {
                 // A temp created with a write-only target's mode: unreadable, so unchecked, as a version 1 journal's.
-                if (options.Logger is { } logger)
-                {
-                    Log.RecoveryContentUnchecked(logger, e, root.JournalPath, file.Directory.Join(file.FileName), file.Directory.Join(tempName));
-                }
+                Log.RecoveryContentUnchecked(options.ResolvedLogger, e, root.JournalPath, file.Directory.Join(file.FileName), file.Directory.Join(tempName));
 
                 continue;
             }
@@ -283,13 +297,8 @@ internal static class TransactionRecovery
         return (damaged, anyApplied);
     }
 
-    private static void LogDamaged(ILogger? logger, TransactionRoot root, List<JournaledFile> damaged, Action<ILogger, string, string, string> log)
+    private static void LogDamaged(ILogger logger, TransactionRoot root, List<JournaledFile> damaged, Action<ILogger, string, string, string> log)
     {
-        if (logger is null)
-        {
-            return;
-        }
-
         foreach (var file in damaged)
         {
             log(logger, root.JournalPath, file.Directory.Join(file.FileName), file.Directory.Join(file.TempName!));
@@ -322,10 +331,7 @@ internal static class TransactionRecovery
 
     private static TransactionRecoveryResult Untrusted(JournalFile found, AtomicFileOptions options)
     {
-        if (options.Logger is { } logger)
-        {
-            Log.JournalUntrusted(logger, found.Path, found.UntrustedBecause!);
-        }
+        Log.JournalUntrusted(options.ResolvedLogger, found.Path, found.UntrustedBecause!);
 
         return new TransactionRecoveryResult(found.Path, Completed: false) { UntrustedBecause = found.UntrustedBecause };
     }

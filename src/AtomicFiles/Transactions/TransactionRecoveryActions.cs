@@ -32,13 +32,21 @@ internal static class TransactionRecoveryActions
     /// <param name="damaged">Replaces whose staged content no longer matches its hash: never published, their temps removed.</param>
     /// <param name="options">Durability, logger, injected defects.</param>
     /// <param name="swept">Receives the orphaned temps removed from the root's tree.</param>
-    internal static void Redo(TransactionRoot root, List<JournaledFile> operations, List<JournaledFile> damaged, AtomicFileOptions options, List<string> swept)
+    /// <param name="dryRun">Change nothing: only list the orphaned temps the sweep would remove.</param>
+    internal static void Redo(TransactionRoot root, List<JournaledFile> operations, List<JournaledFile> damaged, AtomicFileOptions options, List<string> swept, bool dryRun)
     {
         var platform = FileSystemPlatform.Current;
-        var logger = options.Logger;
+        var logger = options.ResolvedLogger;
         var touched = new List<DirectoryHandle>();
         try
         {
+            if (dryRun)
+            {
+                // The journal still names every staged temp, so the sweep leaves them alone, as the real one does.
+                swept.AddRange(SweepTree(root, options, remove: false));
+                return;
+            }
+
             if (options.Injects(InjectedDefect.RecoveryRemovesJournalFirst))
             {
                 platform.DeleteFile(root.JournalPath);
@@ -71,11 +79,7 @@ internal static class TransactionRecoveryActions
                             // A replace whose temp is gone was applied before the crash; redoing the rest is what remains.
                             break;
                         case ProvableTemp.State.NotOurs:
-                            if (logger is not null)
-                            {
-                                Log.RecoveryTempNotOurs(logger, root.JournalPath, directory.Join(tempName), target, notOurs!);
-                            }
-
+                            Log.RecoveryTempNotOurs(logger, root.JournalPath, directory.Join(tempName), target, notOurs!);
                             continue;
                         case ProvableTemp.State.Ours when damaged.Contains(file):
                             TryApply(logger, root, "remove the damaged staged temp", directory.Join(tempName), () => platform.DeleteFile(directory, tempName));
@@ -108,7 +112,7 @@ internal static class TransactionRecoveryActions
                 }
             }
 
-            swept.AddRange(SweepTree(root, options));
+            swept.AddRange(SweepTree(root, options, remove: true));
             platform.DeleteFile(root.JournalPath);
             if (options.FlushesDirectories)
             {
@@ -134,7 +138,7 @@ internal static class TransactionRecoveryActions
         }
     }
 
-    private static bool TryApply(ILogger? logger, TransactionRoot root, string operation, string path, Action apply)
+    private static bool TryApply(ILogger logger, TransactionRoot root, string operation, string path, Action apply)
     {
         try
         {
@@ -148,13 +152,8 @@ internal static class TransactionRecoveryActions
         }
     }
 
-    private static void Skipped(ILogger? logger, TransactionRoot root, string operation, string path, Exception? exception)
-    {
-        if (logger is not null)
-        {
-            Log.RecoveryOperationSkipped(logger, exception, root.JournalPath, operation, path);
-        }
-    }
+    private static void Skipped(ILogger logger, TransactionRoot root, string operation, string path, Exception? exception) =>
+        Log.RecoveryOperationSkipped(logger, exception, root.JournalPath, operation, path);
 
     /// <summary>
     /// Whether a failure comes from what is at the path now (which no retry changes) rather than from the disk (which a
@@ -163,17 +162,26 @@ internal static class TransactionRecoveryActions
     private static bool IsImpossibleNow(Exception e) => e switch
     {
         UnauthorizedAccessException or DirectoryNotFoundException or FileNotFoundException or PathTooLongException => true,
-        IOException io when OperatingSystem.IsWindows() => Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Interop.Errors.ERROR_ACCESS_DENIED)
-            || Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Interop.Errors.ERROR_DIR_NOT_EMPTY) || Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Interop.Errors.ERROR_ALREADY_EXISTS),
-        IOException io => io.HResult == Platform.Interop.Interop.Errno.EISDIR || io.HResult == Platform.Interop.Interop.Errno.ENOTDIR
-            || io.HResult == Platform.Interop.Interop.Errno.EEXIST || io.HResult == Platform.Interop.Interop.Errno.ELOOP
-            || io.HResult == Platform.Interop.Interop.Errno.EXDEV || io.HResult == Platform.Interop.Interop.Errno.ENOTEMPTY,
+        IOException io when OperatingSystem.IsWindows() => Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Windows.Interop.Errors.ERROR_ACCESS_DENIED)
+            || Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Windows.Interop.Errors.ERROR_DIR_NOT_EMPTY) || Platform.Windows.WindowsErrors.Is(io, Platform.Interop.Windows.Interop.Errors.ERROR_ALREADY_EXISTS),
+        IOException io => io.HResult == Platform.Interop.Unix.Interop.Errno.EISDIR || io.HResult == Platform.Interop.Unix.Interop.Errno.ENOTDIR
+            || io.HResult == Platform.Interop.Unix.Interop.Errno.EEXIST || io.HResult == Platform.Interop.Unix.Interop.Errno.ELOOP
+            || io.HResult == Platform.Interop.Unix.Interop.Errno.EXDEV || io.HResult == Platform.Interop.Unix.Interop.Errno.ENOTEMPTY,
         _ => false,
     };
 
-    internal static void RollBack(TransactionRoot root, ParsedJournal journal, AtomicFileOptions options, List<string> swept)
+    /// <summary>
+    /// Rolls back a journal that did not reach its commit point (or cannot be trusted to have): removes the temps it
+    /// names that are provably ours, sweeps the root's tree, then removes the journal.
+    /// </summary>
+    /// <param name="root">The transaction root.</param>
+    /// <param name="journal">The journal as parsed, whatever its damage.</param>
+    /// <param name="options">Logger, injected defects and step hooks.</param>
+    /// <param name="removed">Receives the temps removed: the journal's and the sweep's.</param>
+    /// <param name="dryRun">Change nothing: only list the temps that would be removed.</param>
+    internal static void RollBack(TransactionRoot root, ParsedJournal journal, AtomicFileOptions options, List<string> removed, bool dryRun)
     {
-        var logger = options.Logger;
+        var logger = options.ResolvedLogger;
         var platform = FileSystemPlatform.Current;
         foreach (var temp in journal.Temps.Distinct(TransactionRoot.PathComparer))
         {
@@ -188,16 +196,25 @@ internal static class TransactionRecoveryActions
             {
                 if (TempFileName.IsTempFileName(tempName) && ProvableTemp.Check(directory, tempName, out _) == ProvableTemp.State.Ours)
                 {
-                    TryApply(logger, root, "remove the staged temp", directory.Join(tempName), () => platform.DeleteFile(directory, tempName));
-                    options.Reached(ProtocolStep.RecoveryRemove, temp);
+                    if (dryRun || TryApply(logger, root, "remove the staged temp", directory.Join(tempName), () => platform.DeleteFile(directory, tempName)))
+                    {
+                        removed.Add(directory.Join(tempName));
+                    }
+
+                    if (!dryRun)
+                    {
+                        options.Reached(ProtocolStep.RecoveryRemove, temp);
+                    }
                 }
             }
         }
 
-        swept.AddRange(SweepTree(root, options));
-
-        // Not flushed: if a power cut brings the journal back, it is rolled back again, and its temps are already gone.
-        platform.DeleteFile(root.JournalPath);
+        removed.AddRange(SweepTree(root, options, remove: !dryRun));
+        if (!dryRun)
+        {
+            // Not flushed: if a power cut brings the journal back, it is rolled back again, and its temps are already gone.
+            platform.DeleteFile(root.JournalPath);
+        }
     }
 
     /// <summary>
@@ -207,7 +224,8 @@ internal static class TransactionRecoveryActions
     /// at all is the sign that a transaction may have staged anywhere under the root. Done before the journal is
     /// removed, so a crash during the sweep leaves the sign for the next recovery. Symbolic links are not followed.
     /// </summary>
-    private static List<string> SweepTree(TransactionRoot root, AtomicFileOptions options)
+    /// <returns>The orphaned temps found: removed, unless <paramref name="remove"/> is false (a dry run).</returns>
+    private static List<string> SweepTree(TransactionRoot root, AtomicFileOptions options, bool remove)
     {
         var removed = new List<string>();
         if (options.Injects(InjectedDefect.RecoverySweepsOnlyJournaledTemps))
@@ -219,15 +237,12 @@ internal static class TransactionRecoveryActions
         {
             try
             {
-                removed.AddRange(OrphanSweeper.Sweep(directory, remove: true, options).Orphaned);
+                removed.AddRange(OrphanSweeper.Sweep(directory, remove, options).Orphaned);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // A directory that vanished or cannot be listed: its temps wait for the next sweep, the journal does not.
-                if (options.Logger is { } logger)
-                {
-                    Log.TempCleanupFailed(logger, e, directory);
-                }
+                Log.TempCleanupFailed(options.ResolvedLogger, e, directory);
             }
         }
 

@@ -1,4 +1,4 @@
-using AtomicFiles.Platform.Interop;
+using AtomicFiles.Platform.Interop.Unix;
 using Microsoft.Win32.SafeHandles;
 
 namespace AtomicFiles.Tests.Support;

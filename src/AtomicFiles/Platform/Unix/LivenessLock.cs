@@ -1,5 +1,5 @@
 using Microsoft.Win32.SafeHandles;
-using static AtomicFiles.Platform.Interop.Interop;
+using static AtomicFiles.Platform.Interop.Unix.Interop;
 
 namespace AtomicFiles.Platform.Unix;
 

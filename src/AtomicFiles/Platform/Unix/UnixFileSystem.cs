@@ -2,7 +2,7 @@ using System.Text;
 using AtomicFiles.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
-using static AtomicFiles.Platform.Interop.Interop;
+using static AtomicFiles.Platform.Interop.Unix.Interop;
 
 namespace AtomicFiles.Platform.Unix;
 

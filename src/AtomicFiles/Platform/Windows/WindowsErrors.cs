@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using static AtomicFiles.Platform.Interop.Interop;
+using static AtomicFiles.Platform.Interop.Windows.Interop;
 
 namespace AtomicFiles.Platform.Windows;
 

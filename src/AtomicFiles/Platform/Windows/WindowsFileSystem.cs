@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using AtomicFiles.FaultInjection;
 using AtomicFiles.Logging;
 using Microsoft.Win32.SafeHandles;
-using static AtomicFiles.Platform.Interop.Interop;
+using static AtomicFiles.Platform.Interop.Windows.Interop;
 
 namespace AtomicFiles.Platform.Windows;
 
@@ -122,10 +122,7 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
             // Only a privileged process can make a file another user's. Like chown on Unix, where allowed: the access
             // list, which decides who reads the file, is kept all the same.
             handle.Dispose();
-            if (options.Logger is { } logger)
-            {
-                Log.WindowsOwnerNotPreserved(logger, targetPath, error);
-            }
+            Log.WindowsOwnerNotPreserved(options.ResolvedLogger, targetPath, error);
 
             using var daclOnly = ReadDescriptor(targetPath, withOwner: false);
             handle = CreateTemp(tempPath, daclOnly, attributes);
@@ -280,10 +277,7 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
                     throw WindowsErrors.ToException(error, replace ? "Replacing" : "Creating", targetPath);
                 }
 
-                if (options.Logger is { } logger)
-                {
-                    Log.ReplaceRetry(logger, targetPath, error, attempt, delay);
-                }
+                Log.ReplaceRetry(options.ResolvedLogger, targetPath, error, attempt, delay);
 
                 // A timer of the options' clock, so tests decide when the retry comes.
                 Task.Delay(TimeSpan.FromMilliseconds(delay), options.TimeProvider).GetAwaiter().GetResult();
@@ -335,10 +329,7 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
             }
 
             // Not remembered: another volume, or this one remounted, may take it; one refused call costs far less than the flush.
-            if (options.Logger is { } logger)
-            {
-                Log.RenameFellBack(logger, targetPath, error);
-            }
+            Log.RenameFellBack(options.ResolvedLogger, targetPath, error);
         }
 
         return HandleRename.TryRename(handle, targetPath, replace, posixSemantics: false);

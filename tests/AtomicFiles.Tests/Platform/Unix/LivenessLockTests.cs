@@ -2,7 +2,7 @@ using AtomicFiles.Platform;
 using AtomicFiles.Platform.Unix;
 using AtomicFiles.Tests.Support;
 using Microsoft.Win32.SafeHandles;
-using static AtomicFiles.Platform.Interop.Interop;
+using static AtomicFiles.Platform.Interop.Unix.Interop;
 
 namespace AtomicFiles.Tests.Platform.Unix;
 

@@ -1,5 +1,5 @@
 using AtomicFiles.Platform.Unix;
-using static AtomicFiles.Platform.Interop.Interop;
+using static AtomicFiles.Platform.Interop.Unix.Interop;
 
 namespace AtomicFiles.Tests.Platform.Unix;
 

@@ -18,7 +18,7 @@ public sealed class RecoverCommandTests : IDisposable
         var result = ToolProcess.Run(["recover", "--dry-run", _dir.Path], toolDll: ToolProcess.ShippedToolDll);
 
         result.ExitCode.Should().Be(0, result.StandardError);
-        result.StandardOutput.Should().Contain($"orphaned  {orphan}").And.Contain("1 orphaned, 0 in use");
+        result.StandardOutput.Should().Contain("(dry run, nothing changed)").And.Contain($"would remove orphaned temp: {orphan}");
         File.Exists(orphan).Should().BeTrue();
     }
 

@@ -1,4 +1,4 @@
-namespace AtomicFiles.Platform.Interop;
+namespace AtomicFiles.Platform.Interop.Unix;
 
 internal static partial class Interop
 {

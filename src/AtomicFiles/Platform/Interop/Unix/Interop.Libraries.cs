@@ -1,4 +1,4 @@
-namespace AtomicFiles.Platform.Interop;
+namespace AtomicFiles.Platform.Interop.Unix;
 
 internal static partial class Interop
 {
@@ -6,9 +6,5 @@ internal static partial class Interop
     {
         // Resolved by the runtime to libc.so.6 on glibc, the musl loader on Alpine, libSystem on macOS.
         internal const string Libc = "libc";
-
-        internal const string Kernel32 = "kernel32.dll";
-
-        internal const string Advapi32 = "advapi32.dll";
     }
 }

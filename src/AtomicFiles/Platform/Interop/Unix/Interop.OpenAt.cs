@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace AtomicFiles.Platform.Interop;
+namespace AtomicFiles.Platform.Interop.Unix;
 
 internal static partial class Interop
 {

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AtomicFiles.Platform.Interop;
+namespace AtomicFiles.Platform.Interop.Unix;
 
 internal static partial class Interop
 {

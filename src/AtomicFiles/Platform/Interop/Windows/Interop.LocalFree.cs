@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AtomicFiles.Platform.Interop;
+namespace AtomicFiles.Platform.Interop.Windows;
 
 internal static partial class Interop
 {
