@@ -13,9 +13,9 @@ namespace AtomicFiles.Transactions;
 /// <remarks>
 /// The invariants it keeps, which recovery relies on: a temp's stage line is journaled before the temp exists, and is
 /// durable before the temp is flushed; the journal is sealed only after every staged temp is flushed and still there,
-/// and names only the final operation on each path; nothing is renamed or deleted before the seal, and every directory a
-/// temp is staged in, are durable; the journal is removed only after every touched directory is flushed; a rollback unseals the journal before removing a
-/// temp, and removes the journal last.
+/// and names only the final operation on each path; nothing is renamed or deleted before the seal, and every directory
+/// a temp is staged in, are durable; the journal is removed only after every touched directory is flushed; a rollback
+/// unseals the journal before removing a temp, and removes the journal last.
 /// The caller (<see cref="AtomicFileTransaction"/>) holds the root's lock throughout and owns the root.
 /// </remarks>
 internal sealed class TransactionProtocol : IDisposable

@@ -57,8 +57,8 @@ public sealed class RecoveryPowerLossTests(PowerLossFixture fixture, ITestOutput
     [RequiresFact(PowerLossRequirements.All)]
     public void Mutant_RecoveryRemovesJournalFirst_CaughtInASecondRecovery()
     {
-        // The same defect, caught where only the second-cut check looks: among the states of a recovery of a state
-        // that was itself cut during recovery.
+        // The same defect as below, required to show among the states only this check makes: those of a recovery of a
+        // state that was itself cut during recovery.
         var result = fixture.Simulator.RunNested(FileSystemKind.Ext4, [new TransactionScenario(nameof(InjectedDefect.RecoveryRemovesJournalFirst))], SecondCutStates, SecondCutStatesPerRecovery, seed: 7, cuts: 2);
         ResultPrinter.Print(output, result);
 
