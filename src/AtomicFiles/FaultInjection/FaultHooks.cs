@@ -23,4 +23,10 @@ internal sealed class FaultHooks
     /// before the data.
     /// </summary>
     public Action? BetweenRenameAndFileFlush { get; init; }
+
+    /// <summary>
+    /// Called when a commit has joined a directory flush it must wait for (one begun after its rename, or about to
+    /// begin), before it blocks or its task is returned: a test knows then that the commit relies on that flush.
+    /// </summary>
+    public Action? WaitingForDirectoryFlush { get; init; }
 }
