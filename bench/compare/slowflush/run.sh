@@ -22,7 +22,7 @@ if ((${#missing[@]})); then
 fi
 mkdir -p "$work/fuse" "$work/mnt"
 # shellcheck disable=SC2046
-gcc -O2 -Wall -o "$out/slowflush" "$here/slowflush.c" $(pkg-config --cflags --libs fuse3)
+gcc -O2 -Wall -o "$out/slowflush-fs" "$here/slowflush.c" $(pkg-config --cflags --libs fuse3)
 
 fuse_pid=""
 loop=""
@@ -38,7 +38,7 @@ trap cleanup EXIT
 
 rm -f "$work/backing.img"
 truncate -s 1G "$work/backing.img"
-"$out/slowflush" "$work/backing.img" "$delay" "$work/fuse" -f &
+"$out/slowflush-fs" "$work/backing.img" "$delay" "$work/fuse" -f &
 fuse_pid=$!
 for _ in $(seq 50); do [[ -e $work/fuse/disk.img ]] && break; sleep 0.2; done
 loop="$(losetup -f --show "$work/fuse/disk.img")"

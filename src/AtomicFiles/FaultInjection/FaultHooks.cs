@@ -25,8 +25,8 @@ internal sealed class FaultHooks
     public Action? BetweenRenameAndFileFlush { get; init; }
 
     /// <summary>
-    /// Called when a commit has joined a directory flush it must wait for (one begun after its rename, or about to
-    /// begin), before it blocks or its task is returned: a test knows then that the commit relies on that flush.
+    /// Called when a commit has joined a directory flush that another commit leads (the next one, or one whose leader
+    /// is about to begin it), before it blocks or its task is returned: a test knows then which flush it relies on.
     /// </summary>
     public Action? WaitingForDirectoryFlush { get; init; }
 }
