@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using AtomicFiles.FaultInjection;
 using AtomicFiles.Platform;
@@ -14,6 +15,9 @@ namespace AtomicFiles.Commit;
 /// a lone writer waits for nobody. A commit arriving while a flush is under way cannot rely on that flush (it may have
 /// started before the rename), so it joins the next one: when the running flush ends, one of those who joined leads the
 /// next flush for all of them. There is no timer; the group is whoever arrived during the previous flush.</para>
+/// <para>A commit that finds no other commit of the process between its rename and its flush skips the group: it
+/// flushes at once, as its leader would, and nobody relies on that flush (any commit that arrives meanwhile finds no
+/// flush under way in the group and leads its own), so the lone writer pays for no lookup.</para>
 /// <para>Sync callers block; async callers await the flush they joined, and when only async callers joined it, it runs
 /// on a thread-pool thread, as their own flush would have. A flush that fails fails every commit that relied on it.</para>
 /// <para>Directories are told apart by device and inode, so two paths to one directory share its flushes and a directory
@@ -22,28 +26,27 @@ namespace AtomicFiles.Commit;
 /// </remarks>
 internal sealed class DirectoryFlushGroup
 {
-    private static readonly Dictionary<(ulong Device, ulong Inode), DirectoryFlushGroup> s_groups = [];
+    private static readonly ConcurrentDictionary<(ulong Device, ulong Inode), DirectoryFlushGroup> s_groups = new();
 
+    private static readonly Action<(FileSystemPlatform Platform, DirectoryHandle Directory)> s_flush =
+        static target => target.Platform.FlushDirectory(target.Directory);
+
+    // Commits of the whole process between their rename and the end of their directory flush.
+    private static int s_inFlight;
+
+    private readonly (ulong Device, ulong Inode) _key;
     private readonly object _lock = new();
 
     // The flush under way, and the one gathering those who arrived during it.
     private Generation? _running;
     private Generation? _next;
 
-    // Commits inside Flush or FlushAsync of this group, guarded by s_groups: an idle group leaves the table.
+    // Commits inside this group; the last to leave retires it from the table (under _lock), and a commit that finds it
+    // retired looks the directory up again.
     private int _users;
+    private bool _retired;
 
-    /// <summary>Commits waiting for a flush to start or end (test observation only).</summary>
-    internal int Waiting
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return (_running is { } running ? Volatile.Read(ref running.Waiters) : 0) + (_next is { } next ? Volatile.Read(ref next.Waiters) : 0);
-            }
-        }
-    }
+    internal DirectoryFlushGroup((ulong Device, ulong Inode) key = default) => _key = key;
 
     /// <summary>
     /// Flushes <paramref name="directory"/>, or waits for a flush of it that began after this call did: the rename the
@@ -59,15 +62,22 @@ internal sealed class DirectoryFlushGroup
             return;
         }
 
-        var key = Identity(directory);
-        var group = Acquire(key);
         try
         {
-            group.Run(() => platform.FlushDirectory(directory), options.Defects);
+            if (Interlocked.Increment(ref s_inFlight) == 1)
+            {
+                platform.FlushDirectory(directory);
+                return;
+            }
+
+            var key = Identity(directory);
+            while (!s_groups.GetOrAdd(key, static k => new DirectoryFlushGroup(k)).Run(s_flush, (platform, directory), options.Faults))
+            {
+            }
         }
         finally
         {
-            Release(key, group);
+            Interlocked.Decrement(ref s_inFlight);
         }
     }
 
@@ -90,87 +100,160 @@ internal sealed class DirectoryFlushGroup
             return ValueTask.CompletedTask;
         }
 
-        var key = Identity(directory);
-        var group = Acquire(key);
         ValueTask pending;
+        DirectoryFlushGroup? group = null;
         try
         {
-            pending = group.RunAsync(() => platform.FlushDirectory(directory), options.Defects);
+            if (Interlocked.Increment(ref s_inFlight) == 1)
+            {
+                platform.FlushDirectory(directory);
+                pending = ValueTask.CompletedTask;
+            }
+            else
+            {
+                var key = Identity(directory);
+                Action flush = () => platform.FlushDirectory(directory);
+                do
+                {
+                    group = s_groups.GetOrAdd(key, static k => new DirectoryFlushGroup(k));
+                }
+                while (!group.TryRunAsync(flush, options.Faults, out pending));
+            }
         }
         catch
         {
-            Release(key, group);
+            Interlocked.Decrement(ref s_inFlight);
             throw;
         }
 
         if (pending.IsCompleted)
         {
-            Release(key, group);
+            group?.Leave();
+            Interlocked.Decrement(ref s_inFlight);
             pending.GetAwaiter().GetResult();
             return ValueTask.CompletedTask;
         }
 
-        return AwaitAndRelease(pending, key, group);
+        return AwaitAndLeave(pending, group!);
     }
 
-    /// <summary>The protocol for one directory, blocking: <paramref name="flush"/> runs here if this call leads.</summary>
-    internal void Run(Action flush, InjectedDefect defects = InjectedDefect.None)
+    /// <summary>
+    /// The protocol for one directory, blocking: <paramref name="flush"/> runs here if this call leads. False, having
+    /// done nothing, if the group was retired before this call joined it.
+    /// </summary>
+    internal bool Run<TState>(Action<TState> flush, TState state, FaultHooks? faults = null)
     {
         Generation mine;
         bool lead;
         lock (_lock)
         {
-            mine = Join(flush, defects, out lead);
+            if (!Enter())
+            {
+                return false;
+            }
+
+            mine = Join(null, faults, out lead);
             if (!lead)
             {
-                Interlocked.Increment(ref mine.Waiters);
                 mine.SyncWaiters++;
+            }
+        }
+
+        try
+        {
+            if (!lead)
+            {
+                faults?.WaitingForDirectoryFlush?.Invoke();
+
+                // Each flush its own monitor: its end wakes only those who rely on it, and the start of the next wakes
+                // only the one who will lead it.
+                lock (mine)
+                {
+                    while (!mine.Done && !mine.LeaderWanted)
+                    {
+                        Monitor.Wait(mine);
+                    }
+
+                    lead = !mine.Done;
+                    mine.LeaderWanted = false;
+                }
+
+                if (!lead)
+                {
+                    ThrowIfFailed(mine);
+                    return true;
+                }
+            }
+
+            Begin(mine);
+            var error = Capture(flush, state);
+            Finish(mine, error);
+            if (error is not null)
+            {
+                ExceptionDispatchInfo.Throw(error);
+            }
+
+            return true;
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    /// <summary>
+    /// The protocol for one directory, awaiting: <paramref name="flush"/> runs here, synchronously, if this call leads.
+    /// False, having done nothing, if the group was retired before this call joined it. True: this call is counted in the
+    /// group until the caller leaves it (<see cref="Leave"/>) once <paramref name="pending"/> is complete.
+    /// </summary>
+    internal bool TryRunAsync(Action flush, FaultHooks? faults, out ValueTask pending)
+    {
+        Generation mine;
+        bool lead;
+        lock (_lock)
+        {
+            if (!Enter())
+            {
+                pending = default;
+                return false;
+            }
+
+            mine = Join(flush, faults, out lead);
+            if (!lead)
+            {
+                mine.Completion ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
         }
 
         if (!lead)
         {
-            // Each flush its own monitor: its end wakes only those who rely on it, and the start of the next wakes only
-            // the one who will lead it (under load every needless wake-up costs a scarce CPU slice).
-            lock (mine)
-            {
-                while (!mine.Done && !mine.LeaderWanted)
-                {
-                    Monitor.Wait(mine);
-                }
-
-                lead = !mine.Done;
-                mine.LeaderWanted = false;
-            }
-
-            Interlocked.Decrement(ref mine.Waiters);
-            if (!lead)
-            {
-                ThrowIfFailed(mine);
-                return;
-            }
+            pending = new ValueTask(mine.Completion!.Task);
+            faults?.WaitingForDirectoryFlush?.Invoke();
+            return true;
         }
 
-        Lead(mine, flush, rethrow: true);
+        var error = Capture(static f => f(), flush);
+        Finish(mine, error);
+        pending = error is null ? ValueTask.CompletedTask : ValueTask.FromException(error);
+        return true;
     }
 
-    /// <summary>The protocol for one directory, awaiting: <paramref name="flush"/> runs here, synchronously, if this call leads.</summary>
-    internal ValueTask RunAsync(Action flush, InjectedDefect defects = InjectedDefect.None)
+    /// <summary>Counts a commit out; the last one out retires the group, unless another came in meanwhile.</summary>
+    internal void Leave()
     {
-        Generation mine;
-        lock (_lock)
+        if (Interlocked.Decrement(ref _users) != 0)
         {
-            mine = Join(flush, defects, out var lead);
-            if (!lead)
-            {
-                Interlocked.Increment(ref mine.Waiters);
-                mine.Completion ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                return new ValueTask(mine.Completion.Task);
-            }
+            return;
         }
 
-        Lead(mine, flush, rethrow: true);
-        return ValueTask.CompletedTask;
+        lock (_lock)
+        {
+            if (Volatile.Read(ref _users) == 0 && !_retired)
+            {
+                // Retired is out of the table: a group made outside it (a test's) stays usable.
+                _retired = s_groups.TryRemove(KeyValuePair.Create(_key, this));
+            }
+        }
     }
 
     private static (ulong Device, ulong Inode) Identity(DirectoryHandle directory)
@@ -179,32 +262,7 @@ internal sealed class DirectoryFlushGroup
         return (status.Device, status.Inode);
     }
 
-    private static DirectoryFlushGroup Acquire((ulong, ulong) key)
-    {
-        lock (s_groups)
-        {
-            if (!s_groups.TryGetValue(key, out var group))
-            {
-                s_groups.Add(key, group = new DirectoryFlushGroup());
-            }
-
-            group._users++;
-            return group;
-        }
-    }
-
-    private static void Release((ulong, ulong) key, DirectoryFlushGroup group)
-    {
-        lock (s_groups)
-        {
-            if (--group._users == 0)
-            {
-                s_groups.Remove(key);
-            }
-        }
-    }
-
-    private static async ValueTask AwaitAndRelease(ValueTask pending, (ulong, ulong) key, DirectoryFlushGroup group)
+    private static async ValueTask AwaitAndLeave(ValueTask pending, DirectoryFlushGroup group)
     {
         try
         {
@@ -212,7 +270,21 @@ internal sealed class DirectoryFlushGroup
         }
         finally
         {
-            Release(key, group);
+            group.Leave();
+            Interlocked.Decrement(ref s_inFlight);
+        }
+    }
+
+    private static Exception? Capture<TState>(Action<TState> flush, TState state)
+    {
+        try
+        {
+            flush(state);
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
         }
     }
 
@@ -235,8 +307,20 @@ internal sealed class DirectoryFlushGroup
         }
     }
 
+    /// <summary>Under the lock: counts this commit in, unless the group has left the table.</summary>
+    private bool Enter()
+    {
+        if (_retired)
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _users);
+        return true;
+    }
+
     /// <summary>Under the lock: the flush this commit relies on, and whether it must start that flush itself.</summary>
-    private Generation Join(Action flush, InjectedDefect defects, out bool lead)
+    private Generation Join(Action? flush, FaultHooks? faults, out bool lead)
     {
         if (_running is null)
         {
@@ -245,18 +329,19 @@ internal sealed class DirectoryFlushGroup
         }
 
         lead = false;
-        if (!_running.Started || (defects & InjectedDefect.AcknowledgeFromRunningDirectoryFlush) != 0)
+        if (!_running.Started || ((faults?.Defects ?? InjectedDefect.None) & InjectedDefect.AcknowledgeFromRunningDirectoryFlush) != 0)
         {
             // Not begun yet (its leader is waking up): it begins after this rename, so it covers it.
             return _running;
         }
 
-        _next ??= new Generation { Action = flush };
+        _next ??= new Generation();
+        _next.Action ??= flush;
         return _next;
     }
 
-    /// <summary>Runs <paramref name="flush"/> as the flush <paramref name="mine"/>, reports it to its waiters, and starts the next.</summary>
-    private void Lead(Generation mine, Action flush, bool rethrow)
+    /// <summary>Marks <paramref name="mine"/> begun: from now on a newcomer cannot rely on it.</summary>
+    private void Begin(Generation mine)
     {
         if (!mine.Started)
         {
@@ -265,17 +350,11 @@ internal sealed class DirectoryFlushGroup
                 mine.Started = true;
             }
         }
+    }
 
-        Exception? error = null;
-        try
-        {
-            flush();
-        }
-        catch (Exception e)
-        {
-            error = e;
-        }
-
+    /// <summary>Reports the flush <paramref name="mine"/> to its waiters, and starts the next.</summary>
+    private void Finish(Generation mine, Exception? error)
+    {
         Generation? next;
         bool nextHasBlockedCaller;
         lock (_lock)
@@ -298,7 +377,14 @@ internal sealed class DirectoryFlushGroup
         else if (next is not null)
         {
             // Only async callers wait for it: a pool thread leads it, as each one's own flush would have run there.
-            ThreadPool.UnsafeQueueUserWorkItem(generation => Lead(generation, generation.Action!, rethrow: false), next, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(
+                generation =>
+                {
+                    Begin(generation);
+                    Finish(generation, Capture(static f => f(), generation.Action!));
+                },
+                next,
+                preferLocal: false);
         }
 
         lock (mine)
@@ -319,20 +405,13 @@ internal sealed class DirectoryFlushGroup
                 completion.SetResult();
             }
         }
-
-        if (rethrow && error is not null)
-        {
-            ExceptionDispatchInfo.Throw(error);
-        }
     }
 
     /// <summary>One directory flush and the commits that rely on it; its own monitor for the blocked ones.</summary>
     private sealed class Generation
     {
-        internal int Waiters;
-
-        /// <summary>How to flush: the first joiner's, for a pool thread leading on behalf of async callers.</summary>
-        internal Action? Action { get; init; }
+        /// <summary>How to flush, for a pool thread leading on behalf of async callers: the first async joiner's.</summary>
+        internal Action? Action { get; set; }
 
         /// <summary>Blocked callers that joined (never decremented: it only decides who leads, once).</summary>
         internal int SyncWaiters { get; set; }

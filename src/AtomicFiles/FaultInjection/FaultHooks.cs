@@ -23,4 +23,10 @@ internal sealed class FaultHooks
     /// before the data.
     /// </summary>
     public Action? BetweenRenameAndFileFlush { get; init; }
+
+    /// <summary>
+    /// Called when a commit has joined a directory flush that another commit leads (the next one, or one whose leader
+    /// is about to begin it), before it blocks or its task is returned: a test knows then which flush it relies on.
+    /// </summary>
+    public Action? WaitingForDirectoryFlush { get; init; }
 }

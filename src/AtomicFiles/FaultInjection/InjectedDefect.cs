@@ -82,4 +82,10 @@ internal enum InjectedDefect
     /// can then keep the temps and lose the journal, and they are never swept.
     /// </summary>
     TempsFlushedBeforeJournal = 1 << 20,
+
+    /// <summary>
+    /// A transaction flushes only its root at the commit point, not the other directories its temps are staged in: on
+    /// btrfs a completed transaction's temp can then come back after a power cut, with no journal left to name it.
+    /// </summary>
+    StagingDirectoriesUnflushedBeforeRenames = 1 << 21,
 }

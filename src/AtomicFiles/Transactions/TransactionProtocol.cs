@@ -13,9 +13,9 @@ namespace AtomicFiles.Transactions;
 /// <remarks>
 /// The invariants it keeps, which recovery relies on: a temp's stage line is journaled before the temp exists, and is
 /// durable before the temp is flushed; the journal is sealed only after every staged temp is flushed and still there,
-/// and names only the final operation on each path; nothing is renamed or deleted before the seal is durable; the
-/// journal is removed only after every touched directory is flushed; a rollback unseals the journal before removing a
-/// temp, and removes the journal last.
+/// and names only the final operation on each path; nothing is renamed or deleted before the seal, and every directory
+/// a temp is staged in, are durable; the journal is removed only after every touched directory is flushed; a rollback
+/// unseals the journal before removing a temp, and removes the journal last.
 /// The caller (<see cref="AtomicFileTransaction"/>) holds the root's lock throughout and owns the root.
 /// </remarks>
 internal sealed class TransactionProtocol : IDisposable
@@ -300,9 +300,26 @@ internal sealed class TransactionProtocol : IDisposable
 
         if (_options.FlushesDirectories)
         {
-            DirectoryFlushGroup.Flush(_platform, _root.FullPath, _options);
+            // All at once: concurrent directory flushes share the filesystem's commits.
+            IoThreads.ForEach(StagingDirectories(), directory => DirectoryFlushGroup.Flush(_platform, directory, _options));
             _options.Reached(ProtocolStep.JournalDirectoryFlush);
         }
+    }
+
+    /// <summary>
+    /// The root (the journal's directory) and every directory a temp is staged in, flushed while the temps are still
+    /// there. On btrfs a temp flushed in a directory that was not flushed itself since btrfs's last full commit could
+    /// come back under its temp name after a power cut, although it had been renamed away and the directory flushed
+    /// since; the transaction was complete and its journal gone, so no recovery knew of it (docs/power-loss.md, "Litter").
+    /// </summary>
+    private string[] StagingDirectories()
+    {
+        if (_options.Injects(InjectedDefect.StagingDirectoriesUnflushedBeforeRenames))
+        {
+            return [_root.FullPath];
+        }
+
+        return [.. _replaces.Select(r => Path.Join(_root.FullPath, Path.GetDirectoryName(r.Relative))).Prepend(_root.FullPath).Distinct(TransactionRoot.PathComparer)];
     }
 
     private void Apply()

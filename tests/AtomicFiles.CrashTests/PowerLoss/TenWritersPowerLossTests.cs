@@ -28,7 +28,20 @@ public sealed class TenWritersPowerLossTests(PowerLossFixture fixture, ITestOutp
         ResultPrinter.Print(output, result);
 
         result.States.Should().BeGreaterThanOrEqualTo(states);
-        result.Violations.Where(v => !KnownDefects.IsBtrfsTempUnderRoot(result.FileSystem, v)).Should().BeEmpty();
+        result.Violations.Should().BeEmpty();
+    }
+
+    [RequiresFact(PowerLossRequirements.All)]
+    public void TenWriters_StagingDirectoriesUnflushedBeforeRenames_TempComesBackOnBtrfs()
+    {
+        // The mutant: only the root flushed at the commit point. On btrfs the first transaction in the shared root
+        // leaves its temp in the root's subdirectory after a cut while btrfs has not yet made a full commit, with no
+        // journal left (docs/power-loss.md, "Litter"); the single-process scenarios never showed it.
+        var result = fixture.Simulator.Run(FileSystemKind.Btrfs, [new TenWritersScenario(nameof(InjectedDefect.StagingDirectoriesUnflushedBeforeRenames))], 80, seed: 10);
+        ResultPrinter.Print(output, result);
+
+        result.Violations.Should().Contain(v => v.Invariant == Invariant.NoLeftovers && v.Message.StartsWith("sharedtx/d/", StringComparison.Ordinal),
+            "a temp flushed in a directory btrfs had not logged comes back under its name after a power cut");
     }
 
     [RequiresFact(PowerLossRequirements.All)]

@@ -16,6 +16,9 @@ public sealed record PowerLossResult(
     /// <summary>For a run that cut recovery (<see cref="PowerLossSimulator.RunNested"/>): how many recoveries were recorded.</summary>
     public int Recordings { get; init; }
 
+    /// <summary>Of <see cref="States"/>, those cut during a recovery of a state that was itself cut during recovery (nested runs with two cuts).</summary>
+    public int SecondCutStates { get; init; }
+
     /// <summary>The log entry the latest checked state reaches (its window's end): how much of the recording the states cover.</summary>
     public int Reach { get; init; }
 
@@ -44,7 +47,7 @@ public sealed record PowerLossResult(
     public const string TableHeader = "| filesystem | scenario | crash states | states violating | invariants broken (states) | example per invariant |\n|---|---|---|---|---|---|";
 
     public string Summary =>
-        $"{FileSystem.Name}: {(Recordings > 0 ? $"{Recordings} recoveries recorded, " : "")}{LogEntries} log entries ({Flushes} flushes), {States} crash states, {Violations.Count} violations; " +
+        $"{FileSystem.Name}: {(Recordings > 0 ? $"{Recordings} recoveries recorded, " : "")}{LogEntries} log entries ({Flushes} flushes), {States} crash states{(SecondCutStates > 0 ? $" ({SecondCutStates} in a second recovery)" : "")}, {Violations.Count} violations; " +
         (Reach > 0 ? $"states reach entry {Reach}{(FirstPromise is { } first ? $", first promise at {first}" : "")}; " : "") +
         $"record {RecordTime.TotalSeconds:F1} s, check {CheckTime.TotalSeconds:F1} s ({CheckTime.TotalMilliseconds / Math.Max(1, States):F0} ms/state wall)";
 }

@@ -12,7 +12,7 @@ namespace AtomicFiles.PowerLoss.Running;
 /// Power cuts during recovery: the workload is recorded as usual; then, on crash states of it that leave recovery
 /// work (a transaction journal), the scenarios' <see cref="PowerLossScenario.Recover"/> is itself recorded, the crash
 /// states of that recording are enumerated, and each is recovered again — twice — and checked against the outer
-/// state's markers.
+/// state's markers; optionally the recovery of such a cut state is recorded and cut in its turn.
 /// </summary>
 public sealed partial class PowerLossSimulator
 {
@@ -23,8 +23,12 @@ public sealed partial class PowerLossSimulator
     /// <param name="targetNestedStates">How many nested states to check in all.</param>
     /// <param name="nestedStatesPerOuter">At most this many nested states per recorded recovery, so that many outer states are covered.</param>
     /// <param name="seed">Seeds the choice of outer states and the random subsets.</param>
+    /// <param name="cuts">
+    /// How many recoveries in a row are cut: 1 cuts the recovery of each outer state; 2 also records the recovery of
+    /// one of those cut states that still leaves a journal, and cuts that second recovery (the states of both count).
+    /// </param>
     public PowerLossResult RunNested(
-        FileSystemKind fs, IReadOnlyList<PowerLossScenario> scenarios, int targetNestedStates, int nestedStatesPerOuter, int seed)
+        FileSystemKind fs, IReadOnlyList<PowerLossScenario> scenarios, int targetNestedStates, int nestedStatesPerOuter, int seed, int cuts = 1)
     {
         var dir = Path.Join(scratch.Path, $"run{Interlocked.Increment(ref _runs)}-nested-{fs.Name.Replace(' ', '-').Replace('=', '-')}");
         Directory.CreateDirectory(dir);
@@ -43,8 +47,7 @@ public sealed partial class PowerLossSimulator
             random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(outerStates));
             var violations = new ConcurrentBag<Violation>();
             var nested = 0;
-            var nestedEntries = 0;
-            var nestedFlushes = 0;
+            var totals = new RecoveryTotals();
             var recordings = 0;
             var uncommitted = 0;
             foreach (var outer in outerStates)
@@ -67,25 +70,9 @@ public sealed partial class PowerLossSimulator
                         continue;
                     }
 
-                    var (recoveryLog, recoveryBytes) = RecordRecovery(fs, scenarios, outerImage, outerDir);
                     recordings++;
                     uncommitted += journal == JournalKind.Uncommitted ? 1 : 0;
-                    nestedEntries += recoveryLog.Entries.Count;
-                    nestedFlushes += recoveryLog.Entries.Count(e => e.IsFlush);
-                    var states = Spread(CrashStateEnumerator.Enumerate(recoveryLog, 20 * nestedStatesPerOuter, seed), Math.Min(nestedStatesPerOuter, targetNestedStates - nested));
-                    var recoveryCheckpoints = new Checkpoints(outerImage, recoveryLog, recoveryBytes, outerDir);
-                    var queue = new ConcurrentQueue<CrashState>(states);
-                    var workers = Enumerable.Range(0, Workers).Select(worker => Task.Factory.StartNew(() =>
-                    {
-                        while (queue.TryDequeue(out var state))
-                        {
-                            CheckState(fs, scenarios, recoveryCheckpoints, recoveryLog, recoveryBytes, state, markers,
-                                Path.Join(outerDir, $"w{worker}.img"), Path.Join(outerDir, $"w{worker}"), violations,
-                                markerState: outer, label: $"outer {outer} / recovery {state}");
-                        }
-                    }, TaskCreationOptions.LongRunning)).ToArray();
-                    Task.WaitAll(workers);
-                    nested += states.Count;
+                    nested += CutRecovery(fs, scenarios, outerImage, outerDir, markers, outer, $"outer {outer}", Math.Min(nestedStatesPerOuter, targetNestedStates - nested), seed, cuts, violations, totals);
                 }
                 finally
                 {
@@ -93,17 +80,92 @@ public sealed partial class PowerLossSimulator
                 }
             }
 
-            return new PowerLossResult(fs, scenarios.Select(s => s.Name + " (recovery cut)").ToList(), nestedEntries, nestedFlushes, nested,
+            return new PowerLossResult(fs, scenarios.Select(s => s.Name + " (recovery cut)").ToList(), totals.Entries, totals.Flushes, nested,
                 [.. violations.Select(v => v with { Scenario = v.Scenario + " (recovery cut)" }).OrderBy(v => v.Scenario, StringComparer.Ordinal)],
                 recordTime.Elapsed, checkTime.Elapsed)
             {
-                Recordings = recordings,
+                Recordings = totals.Recordings,
+                SecondCutStates = totals.SecondCutStates,
             };
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Records the scenarios' recovery of the crash state in <paramref name="image"/>, and checks
+    /// <paramref name="count"/> crash states of that recording (spread over it), each recovered twice, against the
+    /// markers of <paramref name="outer"/>. With <paramref name="cuts"/> above 1, the first of those states (in a seeded
+    /// order) that still leaves a journal is cut in its turn: its recovery recorded and its states checked, and so on.
+    /// </summary>
+    /// <returns>How many states were checked, at every depth.</returns>
+    private int CutRecovery(
+        FileSystemKind fs, IReadOnlyList<PowerLossScenario> scenarios, string image, string dir, IReadOnlyDictionary<string, int> markers,
+        CrashState outer, string label, int count, int seed, int cuts, ConcurrentBag<Violation> violations, RecoveryTotals totals)
+    {
+        var (recoveryLog, recoveryBytes) = RecordRecovery(fs, scenarios, image, dir);
+        totals.Recordings++;
+        totals.Entries += recoveryLog.Entries.Count;
+        totals.Flushes += recoveryLog.Entries.Count(e => e.IsFlush);
+        var states = Spread(CrashStateEnumerator.Enumerate(recoveryLog, 20 * count, seed), count);
+        var checkpoints = new Checkpoints(image, recoveryLog, recoveryBytes, dir);
+        var queue = new ConcurrentQueue<CrashState>(states);
+        var workers = Enumerable.Range(0, Workers).Select(worker => Task.Factory.StartNew(() =>
+        {
+            while (queue.TryDequeue(out var state))
+            {
+                CheckState(fs, scenarios, checkpoints, recoveryLog, recoveryBytes, state, markers,
+                    Path.Join(dir, $"w{worker}.img"), Path.Join(dir, $"w{worker}"), violations,
+                    markerState: outer, label: $"{label} / recovery {state}");
+            }
+        }, TaskCreationOptions.LongRunning)).ToArray();
+        Task.WaitAll(workers);
+        var checkedStates = states.Count;
+        if (cuts <= 1)
+        {
+            return checkedStates;
+        }
+
+        var candidates = states.ToArray();
+        new Random(seed).Shuffle(candidates);
+        foreach (var state in candidates)
+        {
+            var cutDir = Path.Join(dir, $"cut{state.Id}");
+            Directory.CreateDirectory(cutDir);
+            try
+            {
+                var cutImage = Path.Join(cutDir, "cut.img");
+                checkpoints.Build(recoveryLog, recoveryBytes, state, cutImage);
+                if (ProbeJournal(fs, cutImage, Path.Join(cutDir, "probe")) == JournalKind.None)
+                {
+                    continue;
+                }
+
+                var deeper = CutRecovery(fs, scenarios, cutImage, cutDir, markers, outer, $"{label} / recovery {state}", count, seed, cuts - 1, violations, totals);
+                totals.SecondCutStates += deeper;
+                return checkedStates + deeper;
+            }
+            finally
+            {
+                Directory.Delete(cutDir, recursive: true);
+            }
+        }
+
+        return checkedStates;
+    }
+
+    /// <summary>What the recorded recoveries of one nested run add up to.</summary>
+    private sealed class RecoveryTotals
+    {
+        public int Recordings { get; set; }
+
+        public int Entries { get; set; }
+
+        public int Flushes { get; set; }
+
+        public int SecondCutStates { get; set; }
     }
 
     /// <summary>

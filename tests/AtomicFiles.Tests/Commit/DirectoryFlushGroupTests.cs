@@ -20,10 +20,9 @@ public sealed class DirectoryFlushGroupTests
         var group = new DirectoryFlushGroup();
         var flushThread = -1;
 
-        group.Run(() => flushThread = Environment.CurrentManagedThreadId);
+        Run(group, () => flushThread = Environment.CurrentManagedThreadId);
 
         flushThread.Should().Be(Environment.CurrentManagedThreadId);
-        group.Waiting.Should().Be(0);
     }
 
     [Fact]
@@ -32,7 +31,7 @@ public sealed class DirectoryFlushGroupTests
         var group = new DirectoryFlushGroup();
         var flushes = 0;
 
-        var pending = group.RunAsync(() => flushes++);
+        group.TryRunAsync(() => flushes++, null, out var pending).Should().BeTrue();
 
         pending.IsCompletedSuccessfully.Should().BeTrue();
         flushes.Should().Be(1);
@@ -66,14 +65,15 @@ public sealed class DirectoryFlushGroupTests
     {
         var group = new DirectoryFlushGroup();
         using var flushes = new ScriptedFlushes();
-        var leader = Task.Factory.StartNew(() => group.Run(flushes.Next), TaskCreationOptions.LongRunning);
+        using var waiting = new WaitingCommits();
+        var leader = Task.Factory.StartNew(() => Run(group, flushes.Next), TaskCreationOptions.LongRunning);
         flushes.WaitStarted(1);
 
         var syncFollowers = Enumerable.Range(0, 3)
-            .Select(_ => Task.Factory.StartNew(() => group.Run(flushes.Next), TaskCreationOptions.LongRunning))
+            .Select(_ => Task.Factory.StartNew(() => Run(group, flushes.Next, waiting.Hooks()), TaskCreationOptions.LongRunning))
             .ToArray();
-        var asyncFollowers = Enumerable.Range(0, 3).Select(_ => group.RunAsync(flushes.Next).AsTask()).ToArray();
-        WaitUntil(() => group.Waiting == 6);
+        var asyncFollowers = Enumerable.Range(0, 3).Select(_ => RunAsync(group, flushes.Next, waiting.Hooks())).ToArray();
+        waiting.WaitFor(6);
 
         flushes.Release(1);
         flushes.WaitStarted(2);
@@ -81,7 +81,6 @@ public sealed class DirectoryFlushGroupTests
         await Task.WhenAll([leader, .. syncFollowers, .. asyncFollowers]).WaitAsync(Hang);
 
         flushes.Started.Should().Be(2, "the six who arrived during the first flush all rely on the second");
-        group.Waiting.Should().Be(0);
     }
 
     [Fact]
@@ -89,10 +88,10 @@ public sealed class DirectoryFlushGroupTests
     {
         var group = new DirectoryFlushGroup();
         using var flushes = new ScriptedFlushes();
-        var leader = Task.Factory.StartNew(() => group.Run(flushes.Next), TaskCreationOptions.LongRunning);
+        var leader = Task.Factory.StartNew(() => Run(group, flushes.Next), TaskCreationOptions.LongRunning);
         flushes.WaitStarted(1);
 
-        var followers = Enumerable.Range(0, 4).Select(_ => group.RunAsync(flushes.Next).AsTask()).ToArray();
+        var followers = Enumerable.Range(0, 4).Select(_ => RunAsync(group, flushes.Next)).ToArray();
         followers.Should().OnlyContain(f => !f.IsCompleted);
 
         flushes.Release(1);
@@ -110,13 +109,14 @@ public sealed class DirectoryFlushGroupTests
     {
         var group = new DirectoryFlushGroup();
         using var flushes = new ScriptedFlushes(failing: 2);
-        var firstLeader = Task.Factory.StartNew(() => group.Run(flushes.Next), TaskCreationOptions.LongRunning);
+        using var waiting = new WaitingCommits();
+        var firstLeader = Task.Factory.StartNew(() => Run(group, flushes.Next), TaskCreationOptions.LongRunning);
         flushes.WaitStarted(1);
         var syncFollowers = Enumerable.Range(0, 2)
-            .Select(_ => Task.Factory.StartNew(() => group.Run(flushes.Next), TaskCreationOptions.LongRunning))
+            .Select(_ => Task.Factory.StartNew(() => Run(group, flushes.Next, waiting.Hooks()), TaskCreationOptions.LongRunning))
             .ToArray();
-        var asyncFollower = group.RunAsync(flushes.Next).AsTask();
-        WaitUntil(() => group.Waiting == 3);
+        var asyncFollower = RunAsync(group, flushes.Next, waiting.Hooks());
+        waiting.WaitFor(3);
 
         flushes.Release(1);
         flushes.WaitStarted(2);
@@ -142,8 +142,8 @@ public sealed class DirectoryFlushGroupTests
         flushes.Release(1);
         flushes.Release(2);
 
-        FluentActions.Invoking(() => group.Run(flushes.Next)).Should().Throw<IOException>();
-        group.Run(flushes.Next);
+        FluentActions.Invoking(() => Run(group, flushes.Next)).Should().Throw<IOException>();
+        Run(group, flushes.Next);
 
         flushes.Started.Should().Be(2);
     }
@@ -157,19 +157,15 @@ public sealed class DirectoryFlushGroupTests
     {
         var group = new DirectoryFlushGroup();
         using var flushes = new ScriptedFlushes();
-        var leader = Task.Factory.StartNew(() => group.Run(flushes.Next), TaskCreationOptions.LongRunning);
+        using var waiting = new WaitingCommits();
+        var leader = Task.Factory.StartNew(() => Run(group, flushes.Next), TaskCreationOptions.LongRunning);
         flushes.WaitStarted(1);
 
-        Task follower;
-        if (async)
-        {
-            follower = group.RunAsync(flushes.Next, mutation).AsTask();
-        }
-        else
-        {
-            follower = Task.Factory.StartNew(() => group.Run(flushes.Next, mutation), TaskCreationOptions.LongRunning);
-            WaitUntil(() => group.Waiting == 1);
-        }
+        var hooks = waiting.Hooks(mutation);
+        var follower = async
+            ? RunAsync(group, flushes.Next, hooks)
+            : Task.Factory.StartNew(() => Run(group, flushes.Next, hooks), TaskCreationOptions.LongRunning);
+        waiting.WaitFor(1);
 
         follower.IsCompleted.Should().BeFalse("the follower arrived while the first flush was under way");
         flushes.Release(1);
@@ -184,9 +180,34 @@ public sealed class DirectoryFlushGroupTests
         return (acknowledgedOnlyByALaterFlush, flushes.Started);
     }
 
-    /// <summary>Waits for the group's state to reach what a blocked caller sets; not a timing assumption (see <see cref="Hang"/>).</summary>
-    private static void WaitUntil(Func<bool> condition) =>
-        SpinWait.SpinUntil(condition, Hang).Should().BeTrue("the callers reach the group");
+    private static void Run(DirectoryFlushGroup group, Action flush, FaultHooks? faults = null) =>
+        group.Run(static f => f(), flush, faults).Should().BeTrue("a group outside the table is never retired");
+
+    private static Task RunAsync(DirectoryFlushGroup group, Action flush, FaultHooks? faults = null)
+    {
+        group.TryRunAsync(flush, faults, out var pending).Should().BeTrue("a group outside the table is never retired");
+        return pending.AsTask();
+    }
+
+    /// <summary>Counts the commits that joined a flush they wait for, as the group signals them.</summary>
+    private sealed class WaitingCommits : IDisposable
+    {
+        private readonly SemaphoreSlim _joined = new(0);
+
+        internal FaultHooks Hooks(InjectedDefect defects = InjectedDefect.None) =>
+            new() { Defects = defects, WaitingForDirectoryFlush = () => _joined.Release() };
+
+        /// <summary>Waits until <paramref name="count"/> more commits joined (<see cref="Hang"/> only guards against a hang).</summary>
+        internal void WaitFor(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _joined.Wait(Hang).Should().BeTrue("the callers reach the group");
+            }
+        }
+
+        public void Dispose() => _joined.Dispose();
+    }
 
     /// <summary>Flushes numbered from 1 in the order they start, each blocking until released, the chosen one failing.</summary>
     private sealed class ScriptedFlushes(int failing = 0) : IDisposable
