@@ -5,7 +5,7 @@ namespace AtomicFiles;
 public static partial class AtomicFile
 {
     // Reads share write and delete access: on Windows a reader that refused them would block the next replace of the
-    // file (MoveFileEx and renames fail while such a handle is open), and with them it keeps reading the old content
+    // file (renames fail while such a handle is open), and with them it keeps reading the old content
     // while the replace publishes the new. On Unix a rename never waits for readers; the share mode changes nothing.
     private const FileShare ReadShare = FileShare.ReadWrite | FileShare.Delete;
 

@@ -112,7 +112,7 @@ public sealed class AtomicFileReadTests : IDisposable
         }
         else
         {
-            // Wine 8: no POSIX-semantics rename, so the MoveFileEx fallback waits for the reader, here not at all.
+            // Wine 8: no POSIX-semantics rename, so the classic-rename fallback waits for the reader, here not at all.
             replace.Should().Throw<UnauthorizedAccessException>();
             AtomicFile.ReadAllText(path).Should().Be("old content");
         }

@@ -201,7 +201,7 @@ public sealed class AtomicFileWriterTests : IDisposable
         writer.Invoking(w => w.Position = 3).Should().Throw<NotSupportedException>();
     }
 
-    [Fact]
+    [RequiresFact(Requirement.SymbolicLinks)]
     public void Path_OfFollowedSymlink_IsTheFinalTarget()
     {
         var target = _dir.File("real.txt");

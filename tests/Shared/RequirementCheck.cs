@@ -3,18 +3,48 @@ namespace AtomicFiles.Testing;
 /// <summary>Finds what is missing for a test, so it can skip with the reason on a laptop (and fail CI, which counts skips).</summary>
 public static class RequirementCheck
 {
+    private static readonly Lazy<bool> s_symbolicLinksWork = new(ProbeSymbolicLinks);
+
     /// <summary>
     /// Whether a test needing <paramref name="requirements"/> belongs to this platform's run at all: a Windows test only
-    /// on Windows, a test with any Linux requirement only on Linux, a test with none everywhere.
+    /// on Windows, a symbolic-link test only where links can be made, a test with any Linux requirement only on Linux, a
+    /// test with none everywhere.
     /// </summary>
     public static bool IsForThisPlatform(Requirement requirements)
     {
+        if (requirements.HasFlag(Requirement.SymbolicLinks) && !s_symbolicLinksWork.Value)
+        {
+            return false;
+        }
+
         if (requirements.HasFlag(Requirement.Windows))
         {
             return OperatingSystem.IsWindows();
         }
 
-        return (requirements & ~Requirement.Windows) == Requirement.None || OperatingSystem.IsLinux();
+        return (requirements & ~(Requirement.Windows | Requirement.SymbolicLinks)) == Requirement.None || OperatingSystem.IsLinux();
+    }
+
+    /// <summary>Creates a symbolic link in a scratch directory and checks that it is there and leads to its target.</summary>
+    private static bool ProbeSymbolicLinks()
+    {
+        var directory = Directory.CreateTempSubdirectory("atomicfiles-link-probe-");
+        try
+        {
+            var target = Path.Join(directory.FullName, "target");
+            File.WriteAllText(target, "probe");
+            var link = Path.Join(directory.FullName, "link");
+            File.CreateSymbolicLink(link, target);
+            return File.Exists(link) && new FileInfo(link).LinkTarget is not null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 
     /// <summary>The reason the machine cannot run a test needing <paramref name="requirements"/>; null if it can.</summary>

@@ -1,6 +1,10 @@
 namespace AtomicFiles.Tool.Torture;
 
-/// <summary>Reads a torture file back as any .NET reader would, and judges it.</summary>
+/// <summary>
+/// Reads a torture file back as a reader is told to, and judges it: on Unix as any .NET reader would; on Windows with
+/// <see cref="AtomicFile.ReadAllBytes(string)"/>, the documented reader there (a reader that does not share delete and
+/// write, as File.ReadAllBytes, can meet a sharing violation while a replace holds the new file to rename or flush it).
+/// </summary>
 internal static class TortureFileReader
 {
     /// <summary>
@@ -13,7 +17,7 @@ internal static class TortureFileReader
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = OperatingSystem.IsWindows() ? AtomicFile.ReadAllBytes(path) : File.ReadAllBytes(path);
         }
         catch (FileNotFoundException)
         {

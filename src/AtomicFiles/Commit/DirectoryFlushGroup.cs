@@ -21,7 +21,7 @@ namespace AtomicFiles.Commit;
 /// <para>Sync callers block; async callers await the flush they joined, and when only async callers joined it, it runs
 /// on a thread-pool thread, as their own flush would have. A flush that fails fails every commit that relied on it.</para>
 /// <para>Directories are told apart by device and inode, so two paths to one directory share its flushes and a directory
-/// replaced under a path does not. Windows flushes no directory (MoveFileEx's write-through does it), so there the
+/// replaced under a path does not. Windows flushes no directory (the flush of the renamed file through its handle commits the rename), so there the
 /// platform's flush is called directly.</para>
 /// </remarks>
 internal sealed class DirectoryFlushGroup

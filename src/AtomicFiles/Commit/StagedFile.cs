@@ -88,15 +88,16 @@ internal sealed class StagedFile : IDisposable
     internal void Publish(bool overwrite)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _platform.ReleaseBeforeRename(Handle, TempPath);
 
+        // The temp stays held through its rename (Unix: its liveness lock, which readers never meet; Windows: the rename
+        // goes through this handle), so a concurrent Recover never takes a temp about to be published for an orphan.
         try
         {
             if (overwrite)
             {
-                _platform.Replace(Target.Directory, TempName, Target.FileName, _options);
+                _platform.Replace(Target.Directory, TempName, Target.FileName, _options, Handle);
             }
-            else if (!_platform.TryPublishNew(Target.Directory, TempName, Target.FileName, _options))
+            else if (!_platform.TryPublishNew(Target.Directory, TempName, Target.FileName, _options, Handle))
             {
                 throw AlreadyExists(Target.FullPath);
             }

@@ -71,11 +71,11 @@ internal enum InjectedDefect
     AcknowledgeFromRunningDirectoryFlush = 1 << 22,
 
     /// <summary>
-    /// On Windows, every rename is a MoveFileEx, as on a volume that refuses the POSIX-semantics rename: a reader of the
-    /// target then blocks the replace. Exercises the fallback where the volume would not, and is the defect the
-    /// readers-never-block tests catch.
+    /// On Windows, every rename is the classic one (MoveFileEx's), as on a volume that refuses the POSIX-semantics
+    /// rename: a reader of the target then blocks the replace. Exercises the fallback where the volume would not, and
+    /// is the defect the readers-never-block tests catch.
     /// </summary>
-    WindowsMoveFileExOnly = 1 << 19,
+    WindowsClassicRenameOnly = 1 << 19,
 
     /// <summary>
     /// A transaction flushes its staged temps without first flushing the journal that names them: on btrfs a power cut

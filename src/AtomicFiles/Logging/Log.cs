@@ -84,7 +84,7 @@ internal static partial class Log
     internal static partial void RecoveryContentUnchecked(ILogger logger, Exception exception, string journalPath, string path, string tempPath);
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Debug,
-        Message = "Replaced {Path} by MoveFileEx: the volume refused the POSIX-semantics rename (Windows error {Error}), so a reader holding the old file makes this replace wait")]
+        Message = "Replaced {Path} by the classic rename: the volume refused the POSIX-semantics rename (Windows error {Error}), so a reader holding the old file makes this replace wait")]
     internal static partial void RenameFellBack(ILogger logger, string path, int error);
 
     [LoggerMessage(EventId = 41, Level = LogLevel.Debug,

@@ -30,13 +30,6 @@ internal abstract class FileSystemPlatform
     /// <summary>The directory's own status (its filesystem, owner and mode).</summary>
     internal abstract ExistingFile StatusOf(DirectoryHandle directory);
 
-    /// <summary>
-    /// Lets go of what the writer holds on its temp before the rename publishes it, where holding it would get in the
-    /// way: Windows cannot rename a file open without FILE_SHARE_DELETE. Unix keeps its lock to the close, as one no
-    /// reader of the published file meets (see <c>Unix.LivenessLock</c>).
-    /// </summary>
-    internal abstract void ReleaseBeforeRename(SafeFileHandle handle, string tempPath);
-
     /// <summary>What is at <paramref name="name"/> in <paramref name="directory"/>, without following a symbolic link; <see langword="null"/> if nothing.</summary>
     internal abstract ExistingFile? Inspect(DirectoryHandle directory, string name);
 
@@ -96,14 +89,18 @@ internal abstract class FileSystemPlatform
     /// <summary>Forces the file's data to stable storage and reports any failure (never swallowed, never retried).</summary>
     internal abstract void FlushFile(SafeFileHandle handle, string path);
 
-    /// <summary>Atomically replaces <paramref name="targetName"/> (or creates it) with <paramref name="tempName"/>, both in <paramref name="directory"/>.</summary>
-    internal abstract void Replace(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options);
+    /// <summary>
+    /// Atomically replaces <paramref name="targetName"/> (or creates it) with <paramref name="tempName"/>, both in
+    /// <paramref name="directory"/>; through <paramref name="temp"/>, the writer's handle on the temp, where the platform
+    /// renames by handle (Windows: no instant leaves the temp unheld for a sweep), else by name.
+    /// </summary>
+    internal abstract void Replace(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options, SafeFileHandle? temp = null);
 
     /// <summary>
     /// Atomically moves <paramref name="tempName"/> to <paramref name="targetName"/> only if nothing is there; false if
     /// something is. Once it has published, it reports success: a leftover second name is only litter.
     /// </summary>
-    internal abstract bool TryPublishNew(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options);
+    internal abstract bool TryPublishNew(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options, SafeFileHandle? temp = null);
 
     /// <summary>
     /// Opens the regular file <paramref name="name"/>, which a rename is about to replace, so that its inode outlives

@@ -16,7 +16,7 @@ public sealed class ConcurrentWritersTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    [Fact]
+    [RequiresFact(Requirement.SymbolicLinks)]
     public void WriteAllBytes_ManyThreadsInOneDirectory_EveryFileHoldsItsLastContent()
     {
         var link = _dir.Path + "-link";

@@ -13,7 +13,7 @@ internal static class WindowsHost
     /// <summary>
     /// Whether a rename here replaces a file that a reader holds open with FILE_SHARE_DELETE, as Unix renames always do.
     /// Windows does on NTFS (the test directories are there); Wine 8 refuses the POSIX-semantics rename
-    /// (SetFileInformationByHandle answers ERROR_INVALID_PARAMETER to FileRenameInfoEx), and its MoveFileEx, as Windows',
+    /// (SetFileInformationByHandle answers ERROR_INVALID_PARAMETER to FileRenameInfoEx), and its classic rename (MoveFileEx's), as Windows',
     /// fails with ERROR_ACCESS_DENIED while the target is open.
     /// </summary>
     internal static bool ReadersNeverBlockReplace => !IsWine;

@@ -66,7 +66,8 @@ public sealed class TransactionLastOperationWinsTests : IDisposable
                 {
                     if (step.Step == ProtocolStep.JournalWrite)
                     {
-                        journal = File.ReadAllText(_dir.File(".atomicfiles-transaction.journal"));
+                        // The reader the library documents: the journal is open for writing, and on Windows only a reader sharing write may open it.
+                        journal = AtomicFile.ReadAllText(_dir.File(".atomicfiles-transaction.journal"));
                     }
                 },
             },

@@ -24,7 +24,8 @@ public sealed class TransactionPathTests : IDisposable
     {
         "../outside/victim.txt",
         "sub/../../outside/victim.txt",
-        "/etc/passwd-does-not-matter",
+        // Rooted on every platform (on Windows, at the current drive's root), in a directory that exists there.
+        "/passwd-does-not-matter",
         ".",
         "..",
     };

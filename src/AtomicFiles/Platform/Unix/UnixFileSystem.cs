@@ -22,13 +22,6 @@ internal sealed class UnixFileSystem : FileSystemPlatform
     // Set once renameat2 turns out to be missing (old glibc, musl) or unsupported by the filesystem.
     private static volatile bool s_renameNoReplaceUnavailable = !OperatingSystem.IsLinux();
 
-    // Nothing to release: the liveness lock is one readers never meet (see LivenessLock), so the instant the published
-    // file still carries it refuses no reader, and keeping it until the close leaves a concurrent Recover no window to
-    // sweep a temp whose writer is about to rename it.
-    internal override void ReleaseBeforeRename(SafeFileHandle handle, string tempPath)
-    {
-    }
-
     internal override DirectoryHandle OpenDirectory(string path) =>
         new(path, OpenDirectoryDescriptor(path, flags => Sys.Open(path, flags, 0)));
 
@@ -191,7 +184,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
 
     internal override void FlushFile(SafeFileHandle handle, string path) => Flush(handle, path);
 
-    internal override void Replace(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options)
+    internal override void Replace(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options, SafeFileHandle? temp = null)
     {
         if (Sys.RenameAt(directory.Handle, tempName, directory.Handle, targetName) != 0)
         {
@@ -199,7 +192,7 @@ internal sealed class UnixFileSystem : FileSystemPlatform
         }
     }
 
-    internal override bool TryPublishNew(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options)
+    internal override bool TryPublishNew(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options, SafeFileHandle? temp = null)
     {
         if (!s_renameNoReplaceUnavailable)
         {

@@ -8,8 +8,9 @@ namespace AtomicFiles.Platform.Windows;
 
 /// <summary>
 /// Windows: temps created with the replaced file's security descriptor and attributes, FlushFileBuffers, a
-/// POSIX-semantics rename that readers sharing delete access do not block (MoveFileExW with WRITE_THROUGH, never
-/// COPY_ALLOWED, where the volume refuses it), and bounded retries while antivirus or indexers briefly hold the target.
+/// POSIX-semantics rename that readers sharing delete access do not block (the classic rename where the volume refuses
+/// it), both through the writer's own handle and flushed through it, and bounded retries while antivirus or indexers
+/// briefly hold the target.
 /// </summary>
 internal sealed class WindowsFileSystem : FileSystemPlatform
 {
@@ -20,8 +21,6 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
     // (compressed, encrypted, sparse, reparse point) are states of the old file's data, not settings of the name.
     private const FileAttributes KeptAttributes =
         FileAttributes.Hidden | FileAttributes.System | FileAttributes.Archive | FileAttributes.NotContentIndexed;
-
-    internal override void ReleaseBeforeRename(SafeFileHandle handle, string tempPath) => handle.Dispose();
 
     internal override DirectoryHandle OpenDirectory(string path) =>
         Directory.Exists(path) ? new DirectoryHandle(path, handle: null) : throw new DirectoryNotFoundException($"Could not find the directory '{path}'.");
@@ -149,12 +148,14 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
             lpSecurityDescriptor = descriptor is null ? null : descriptor.Descriptor,
         };
 
-        // No sharing: a recovery sweep can neither delete nor open exclusively a temp whose writer holds it, and that
-        // refusal is how it tells a live writer's temp from an orphan.
+        // Shared for reading only: a recovery sweep can neither delete nor open exclusively a temp whose writer holds it,
+        // and that refusal is how it tells a live writer's temp from an orphan. DELETE: the rename goes through this
+        // handle (HandleRename), so the temp is held until it is published; and once published, readers sharing write
+        // and delete (AtomicFile.OpenRead) may open it while this handle flushes it.
         return Kernel32.CreateFile(
             Win32Path.Extended(tempPath),
-            Kernel32.GENERIC_WRITE,
-            0,
+            Kernel32.GENERIC_WRITE | Kernel32.DELETE,
+            Kernel32.FILE_SHARE_READ,
             descriptor is null ? null : &security,
             Kernel32.CREATE_NEW,
             attributes == 0 ? (uint)FileAttributes.Normal : (uint)attributes,
@@ -194,14 +195,14 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
         }
     }
 
-    internal override void Replace(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options) =>
-        RenameWithRetries(directory.Join(tempName), directory.Join(targetName), replace: true, options);
+    internal override void Replace(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options, SafeFileHandle? temp = null) =>
+        RenameWithRetries(temp, directory.Join(tempName), directory.Join(targetName), replace: true, options);
 
-    internal override bool TryPublishNew(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options)
+    internal override bool TryPublishNew(DirectoryHandle directory, string tempName, string targetName, AtomicFileOptions options, SafeFileHandle? temp = null)
     {
         try
         {
-            RenameWithRetries(directory.Join(tempName), directory.Join(targetName), replace: false, options);
+            RenameWithRetries(temp, directory.Join(tempName), directory.Join(targetName), replace: false, options);
             return true;
         }
         catch (IOException e) when (WindowsErrors.IsAlreadyExists(e))
@@ -210,8 +211,8 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
         }
     }
 
-    // NTFS journals its metadata: the rename itself was made durable by the flush after the POSIX-semantics rename, or
-    // by MOVEFILE_WRITE_THROUGH.
+    // NTFS journals its metadata: the rename itself was made durable by the flush of the renamed file through the
+    // handle that renamed it.
     internal override void FlushDirectory(DirectoryHandle directory)
     {
     }
@@ -226,10 +227,8 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
 
     internal override TempFileState CheckTemp(string tempPath, bool remove)
     {
-        // A live writer holds its temp open without sharing: deleting it, or opening it exclusively, fails with a sharing
-        // violation, and that failure is exactly "alive". The one unguarded instant is between the writer closing its
-        // temp (ReleaseBeforeRename) and opening it again to rename it: a sweep then makes that commit fail with the
-        // target unchanged, never publishes a partial temp.
+        // A live writer holds its temp open, sharing only reading, until the rename through that handle has published it:
+        // deleting it, or opening it exclusively, fails with a sharing violation, and that failure is exactly "alive".
         try
         {
             if (remove)
@@ -257,40 +256,74 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
         }
     }
 
-    private static void RenameWithRetries(string tempPath, string targetPath, bool replace, AtomicFileOptions options)
+    private static void RenameWithRetries(SafeFileHandle? temp, string tempPath, string targetPath, bool replace, AtomicFileOptions options)
     {
-        var started = options.TimeProvider.GetTimestamp();
-        var delay = FirstRetryDelayMilliseconds;
-        for (var attempt = 1; ; attempt++)
+        var handle = temp;
+        try
         {
-            var error = Rename(tempPath, targetPath, replace, options);
-            if (error == 0)
+            var started = options.TimeProvider.GetTimestamp();
+            var delay = FirstRetryDelayMilliseconds;
+            for (var attempt = 1; ; attempt++)
             {
-                return;
+                var error = Attempt(ref handle, tempPath, targetPath, replace, options);
+                if (error == 0)
+                {
+                    break;
+                }
+
+                var transient = error == Errors.ERROR_ACCESS_DENIED || WindowsErrors.IsSharingConflict(error);
+                if (!transient || options.TimeProvider.GetElapsedTime(started) + TimeSpan.FromMilliseconds(delay) > options.WindowsRetryTimeout)
+                {
+                    throw WindowsErrors.ToException(error, replace ? "Replacing" : "Creating", targetPath);
+                }
+
+                Log.ReplaceRetry(options.ResolvedLogger, targetPath, error, attempt, delay);
+
+                // A timer of the options' clock, so tests decide when the retry comes.
+                Task.Delay(TimeSpan.FromMilliseconds(delay), options.TimeProvider).GetAwaiter().GetResult();
+                delay = Math.Min(delay * 2, MaxRetryDelayMilliseconds);
             }
 
-            var transient = error == Errors.ERROR_ACCESS_DENIED || WindowsErrors.IsSharingConflict(error);
-            if (!transient || options.TimeProvider.GetElapsedTime(started) + TimeSpan.FromMilliseconds(delay) > options.WindowsRetryTimeout)
+            // The rename has no write-through flag: flushing the renamed file through the handle that renamed it commits
+            // the volume's metadata log with the rename in it.
+            if (options.FlushesDirectories && !Kernel32.FlushFileBuffers(handle!))
             {
-                throw WindowsErrors.ToException(error, replace ? "Replacing" : "Creating", targetPath);
+                throw new DurabilityNotConfirmedException(targetPath, WindowsErrors.ToException(Marshal.GetLastPInvokeError(), "Flushing the renamed file", targetPath));
             }
-
-            Log.ReplaceRetry(options.ResolvedLogger, targetPath, error, attempt, delay);
-
-            // A timer of the options' clock, so tests decide when the retry comes.
-            Task.Delay(TimeSpan.FromMilliseconds(delay), options.TimeProvider).GetAwaiter().GetResult();
-            delay = Math.Min(delay * 2, MaxRetryDelayMilliseconds);
+        }
+        finally
+        {
+            if (temp is null)
+            {
+                handle?.Dispose();
+            }
         }
     }
 
-    /// <summary>One attempt: the POSIX-semantics rename, else MoveFileEx where the volume refuses it. 0 or the Win32 error.</summary>
-    private static int Rename(string tempPath, string targetPath, bool replace, AtomicFileOptions options)
+    /// <summary>
+    /// One attempt through the writer's handle, or through one opened here for a temp its writer no longer holds
+    /// (recovery completing a transaction): the POSIX-semantics rename, else the classic one where the volume refuses
+    /// it. 0 or the Win32 error.
+    /// </summary>
+    private static int Attempt(ref SafeFileHandle? handle, string tempPath, string targetPath, bool replace, AtomicFileOptions options)
     {
-        var flush = options.FlushesDirectories;
-        if (!options.Injects(InjectedDefect.WindowsMoveFileExOnly))
+        if (handle is null)
         {
-            var error = PosixRename.TryRename(tempPath, targetPath, replace, flush);
-            if (!PosixRename.IsRefusedByVolume(error))
+            var opened = HandleRename.Open(tempPath);
+            if (opened.IsInvalid)
+            {
+                var openError = Marshal.GetLastPInvokeError();
+                opened.Dispose();
+                return openError;
+            }
+
+            handle = opened;
+        }
+
+        if (!options.Injects(InjectedDefect.WindowsClassicRenameOnly))
+        {
+            var error = HandleRename.TryRename(handle, targetPath, replace, posixSemantics: true);
+            if (!HandleRename.IsRefusedByVolume(error))
             {
                 return error;
             }
@@ -299,7 +332,6 @@ internal sealed class WindowsFileSystem : FileSystemPlatform
             Log.RenameFellBack(options.ResolvedLogger, targetPath, error);
         }
 
-        var flags = (replace ? Kernel32.MOVEFILE_REPLACE_EXISTING : 0) | (flush ? Kernel32.MOVEFILE_WRITE_THROUGH : 0);
-        return Kernel32.MoveFileEx(Win32Path.Extended(tempPath), Win32Path.Extended(targetPath), flags) ? 0 : Marshal.GetLastPInvokeError();
+        return HandleRename.TryRename(handle, targetPath, replace, posixSemantics: false);
     }
 }

@@ -4,28 +4,28 @@ using AtomicFiles.Tests.Support;
 namespace AtomicFiles.Tests.Platform.Windows;
 
 /// <summary>
-/// The Windows rename: POSIX semantics where the volume has it, MoveFileEx where it refuses (Wine 8 always does; the
-/// <see cref="InjectedDefect.WindowsMoveFileExOnly"/> switch forces it on NTFS). That switch is also the mutant the
+/// The Windows rename: POSIX semantics where the volume has it, the classic rename where it refuses (Wine 8 always does; the
+/// <see cref="InjectedDefect.WindowsClassicRenameOnly"/> switch forces it on NTFS). That switch is also the mutant the
 /// readers-never-block check catches: <see cref="AtomicFileReadTests.OpenRead_ThenReplaced_ReaderKeepsTheOldFileAndThePathHasTheNew"/>
 /// holds only with the POSIX rename, as the first test here shows.
 /// </summary>
 public sealed class WindowsRenameTests : IDisposable
 {
-    private static readonly AtomicFileOptions MoveFileExOnly = new() { Faults = new() { Defects = InjectedDefect.WindowsMoveFileExOnly }, WindowsRetryTimeout = TimeSpan.Zero };
+    private static readonly AtomicFileOptions ClassicRenameOnly = new() { Faults = new() { Defects = InjectedDefect.WindowsClassicRenameOnly }, WindowsRetryTimeout = TimeSpan.Zero };
 
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
     [RequiresFact(Requirement.Windows)]
-    public void Replace_MoveFileExOnly_ReaderSharingDeleteBlocksIt()
+    public void Replace_ClassicRenameOnly_ReaderSharingDeleteBlocksIt()
     {
         var path = _dir.File("a.txt");
         AtomicFile.WriteAllText(path, "old");
 
         using (AtomicFile.OpenRead(path))
         {
-            var replace = () => AtomicFile.WriteAllText(path, "new", MoveFileExOnly);
+            var replace = () => AtomicFile.WriteAllText(path, "new", ClassicRenameOnly);
 
             replace.Should().Throw<UnauthorizedAccessException>().Which.HResult.Should().Be(unchecked((int)0x80070005));
             File.ReadAllText(path).Should().Be("old");
@@ -35,15 +35,15 @@ public sealed class WindowsRenameTests : IDisposable
     }
 
     [RequiresFact(Requirement.Windows)]
-    public void ReplaceAndCreateNew_MoveFileExOnly_WorkWithoutReaders()
+    public void ReplaceAndCreateNew_ClassicRenameOnly_WorkWithoutReaders()
     {
         var path = _dir.File("a.txt");
 
-        AtomicFile.WriteAllText(path, "one", MoveFileExOnly);
-        AtomicFile.WriteAllText(path, "two", MoveFileExOnly);
+        AtomicFile.WriteAllText(path, "one", ClassicRenameOnly);
+        AtomicFile.WriteAllText(path, "two", ClassicRenameOnly);
 
         File.ReadAllText(path).Should().Be("two");
-        using (var writer = AtomicFile.CreateNew(_dir.File("b.txt"), MoveFileExOnly))
+        using (var writer = AtomicFile.CreateNew(_dir.File("b.txt"), ClassicRenameOnly))
         {
             writer.WriteByte(7);
             writer.Commit();
@@ -56,9 +56,9 @@ public sealed class WindowsRenameTests : IDisposable
     [RequiresFact(Requirement.Windows)]
     public void CreateNew_TargetAppearedBeforeCommit_RefusedWithFileExistsByEitherRename()
     {
-        foreach (var options in new[] { AtomicFileOptions.Default, MoveFileExOnly })
+        foreach (var options in new[] { AtomicFileOptions.Default, ClassicRenameOnly })
         {
-            var path = _dir.File(options == MoveFileExOnly ? "fallback.txt" : "posix.txt");
+            var path = _dir.File(options == ClassicRenameOnly ? "fallback.txt" : "posix.txt");
             using var writer = AtomicFile.CreateNew(path, options);
             writer.WriteByte(1);
             File.WriteAllText(path, "someone else's");
@@ -87,7 +87,7 @@ public sealed class WindowsRenameTests : IDisposable
     }
 
     [RequiresFact(Requirement.Windows)]
-    public void Replace_FallsBackToMoveFileEx_ExactlyWhereTheVolumeRefusesThePosixRename()
+    public void Replace_FallsBackToTheClassicRename_ExactlyWhereTheVolumeRefusesThePosixRename()
     {
         var logger = new CapturingLogger();
         var path = _dir.File("a.txt");

@@ -7,6 +7,9 @@ internal static partial class Interop
 {
     internal static partial class Kernel32
     {
+        /// <summary>FILE_INFO_BY_HANDLE_CLASS.FileRenameInfo: the classic rename (MoveFileEx's), whose first byte is ReplaceIfExists.</summary>
+        internal const int FileRenameInfo = 3;
+
         /// <summary>FILE_INFO_BY_HANDLE_CLASS.FileRenameInfoEx (Windows 10 1607 and later): a rename whose flags word takes the options below.</summary>
         internal const int FileRenameInfoEx = 22;
 
