@@ -197,7 +197,8 @@ internal sealed class TortureHarness
     }
 
     private TortureProgress Snapshot(TimeSpan elapsed, long kills, long transactionKills) =>
-        new(elapsed, kills, transactionKills, _commits.Sum(), _verifier.FilesVerified + _transactionVerifier.FilesVerified, Interlocked.Read(ref _violationCount));
+        new(elapsed, kills, transactionKills, _commits.Sum(), _verifier.FilesVerified + _transactionVerifier.FilesVerified, Interlocked.Read(ref _violationCount),
+            Interlocked.Read(ref _transactionViolationCount));
 
     private int CountTemps() =>
         Directory.EnumerateFiles(_settings.Directory, "*", s_allEntries).Count(path => AtomicFile.IsTempFileName(path));
