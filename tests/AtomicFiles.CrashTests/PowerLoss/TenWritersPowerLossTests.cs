@@ -36,12 +36,19 @@ public sealed class TenWritersPowerLossTests(PowerLossFixture fixture, ITestOutp
     {
         // The mutant: only the root flushed at the commit point. On btrfs the first transaction in the shared root
         // leaves its temp in the root's subdirectory after a cut while btrfs has not yet made a full commit, with no
-        // journal left (docs/power-loss.md, "Litter"); the single-process scenarios never showed it.
-        var result = fixture.Simulator.Run(FileSystemKind.Btrfs, [new TenWritersScenario(nameof(InjectedDefect.StagingDirectoriesUnflushedBeforeRenames))], 80, seed: 10);
-        ResultPrinter.Print(output, result);
+        // journal left (docs/power-loss.md, "Litter"); the single-process scenarios never showed it. Whether a recording
+        // holds that moment depends on how the ten processes interleave (outside the simulator: 11 of 12 runs), so a
+        // recording that does not is followed by another, up to three; the fixed library gets no such second chance.
+        var temps = new List<Violation>();
+        for (var recording = 1; recording <= 3 && temps.Count == 0; recording++)
+        {
+            var result = fixture.Simulator.Run(FileSystemKind.Btrfs, [new TenWritersScenario(nameof(InjectedDefect.StagingDirectoriesUnflushedBeforeRenames))], 80, seed: 10 * recording);
+            output.WriteLine($"recording {recording}:");
+            ResultPrinter.Print(output, result);
+            temps.AddRange(result.Violations.Where(v => v.Invariant == Invariant.NoLeftovers && v.Message.StartsWith("sharedtx/d/", StringComparison.Ordinal)));
+        }
 
-        result.Violations.Should().Contain(v => v.Invariant == Invariant.NoLeftovers && v.Message.StartsWith("sharedtx/d/", StringComparison.Ordinal),
-            "a temp flushed in a directory btrfs had not logged comes back under its name after a power cut");
+        temps.Should().NotBeEmpty("a temp flushed in a directory btrfs had not logged comes back under its name after a power cut");
     }
 
     [RequiresFact(PowerLossRequirements.All)]
