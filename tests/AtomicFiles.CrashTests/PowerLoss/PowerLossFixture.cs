@@ -11,8 +11,8 @@ public sealed class PowerLossFixture : IDisposable
 {
     /// <summary>
     /// The harness's own root: the stale sweep at start removes only what lies below it. In RAM (/dev/shm) where it
-    /// has room: every crash state is built, mounted, recovered and checked there, and on the disk a third of the
-    /// power-loss tests' time went to waiting for it (docs/power-loss.md).
+    /// has room: every crash state is built, mounted, recovered and checked there, and on the disk the harness mostly
+    /// waited for it (docs/power-loss.md).
     /// </summary>
     public static readonly string Root = Path.Join(RamDiskWithRoom() ?? "/tmp", "atomicfiles-powerloss");
 

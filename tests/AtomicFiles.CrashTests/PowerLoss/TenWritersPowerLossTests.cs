@@ -37,8 +37,8 @@ public sealed class TenWritersPowerLossTests(PowerLossFixture fixture, ITestOutp
         // The mutant: only the root flushed at the commit point. On btrfs the first transaction in the shared root
         // leaves its temp in the root's subdirectory after a cut while btrfs has not yet made a full commit, with no
         // journal left (docs/power-loss.md, "Litter"); the single-process scenarios never showed it. Whether a recording
-        // holds that moment depends on how the ten processes interleave (outside the simulator: 11 of 12 runs), so a
-        // recording that does not is followed by another, up to three; the fixed library gets no such second chance.
+        // holds that moment depends on how the ten processes interleave, so a recording that does not is followed by
+        // another, up to three; the fixed library gets no such second chance.
         var temps = new List<Violation>();
         for (var recording = 1; recording <= 3 && temps.Count == 0; recording++)
         {
