@@ -31,7 +31,9 @@ public sealed class ScratchVolume : IDisposable
     public static ScratchVolume Create(string root, long bytes = 16L << 30)
     {
         StaleSweep.Run(root);
-        Directory.CreateDirectory(root);
+
+        // Claimed again: between the sweep's delete and this create, anyone could have put something at the name.
+        HarnessRoot.Claim(root);
         var image = System.IO.Path.Join(root, "scratch.img");
         using (var file = File.Create(image))
         {

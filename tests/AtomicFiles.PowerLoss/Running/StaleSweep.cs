@@ -6,7 +6,8 @@ namespace AtomicFiles.PowerLoss.Running;
 /// <summary>
 /// Removes what a killed earlier run of this harness left behind — its recorder daemons, mounts (FUSE exports
 /// included) and loop devices — and nothing else: only what lies under its own root directory. The machine is
-/// shared; other loop devices and mounts are not ours.
+/// shared; other loop devices and mounts are not ours. The root is checked to be the harness's own first
+/// (<see cref="HarnessRoot"/>): a link or another user's directory planted there is refused, not swept.
 /// </summary>
 public static class StaleSweep
 {
@@ -15,10 +16,7 @@ public static class StaleSweep
     public static void Run(string root)
     {
         root = Path.GetFullPath(root).TrimEnd('/');
-        if (!Directory.Exists(root))
-        {
-            return;
-        }
+        HarnessRoot.Claim(root);
 
         foreach (var pidFile in Directory.EnumerateFiles(root, "*" + DaemonPidSuffix, SearchOption.AllDirectories))
         {
