@@ -7,7 +7,8 @@ namespace AtomicFiles.TestTool;
 /// `atomicfile transaction ROOT --write PATH TEXT --delete PATH ...`: several files changed all together or not at
 /// all. `--repeat N` commits N transactions in a row, with `{n}` in each TEXT replaced by the transaction's number,
 /// pausing `--pause-ms` between them so other processes get the root's lock: the load the crash and concurrency
-/// tests drive. `--kill-after-step K` kills the process (SIGKILL, no cleanup)
+/// tests drive. `--until-exists PATH` ends the run early, before the next transaction, once PATH exists: a test stops
+/// its writers when it has seen enough, however slowly the machine lets it see. `--kill-after-step K` kills the process (SIGKILL, no cleanup)
 /// right after the K-th step of the commits, and `--trace-steps` prints each step: they let tests crash a real
 /// process at every step of the protocol.
 /// </summary>
@@ -19,6 +20,7 @@ internal static class TransactionCommand
         var durability = Durability.Full;
         var repeat = 1;
         var pauseMilliseconds = 0;
+        string? stopFile = null;
         var traceSteps = false;
         var killAfterStep = 0;
         var operations = new List<(string Path, string? Text)>();
@@ -34,6 +36,9 @@ internal static class TransactionCommand
                     break;
                 case "--pause-ms" when i + 1 < args.Length:
                     pauseMilliseconds = PositiveInteger(args[++i], "--pause-ms");
+                    break;
+                case "--until-exists" when i + 1 < args.Length:
+                    stopFile = args[++i];
                     break;
                 case "--trace-steps":
                     traceSteps = true;
@@ -68,7 +73,7 @@ internal static class TransactionCommand
             // Staged files are flushed on several threads at once, so steps are counted atomically.
             Faults = traceSteps || killAfterStep > 0 ? new() { AfterStep = step => OnStep(step, Interlocked.Increment(ref steps), traceSteps, killAfterStep) } : null,
         };
-        for (var n = 1; n <= repeat; n++)
+        for (var n = 1; n <= repeat && (stopFile is null || !File.Exists(stopFile)); n++)
         {
             if (n > 1 && pauseMilliseconds > 0)
             {
