@@ -21,6 +21,7 @@ internal sealed class TortureHarness
     private readonly List<TortureViolation> _samples = [];
     private long _violationCount;
     private long _transactionViolationCount;
+    private int _writerStartsRetried;
 
     internal TortureHarness(TortureSettings settings)
     {
@@ -55,7 +56,7 @@ internal sealed class TortureHarness
 
             for (var slot = 0; slot < writers.Length; slot++)
             {
-                writers[slot] = WriterProcess.Start(_settings, slot, RoleOf(slot), OnMessage);
+                writers[slot] = StartWriter(slot, RoleOf(slot));
             }
 
             while (!cancellationToken.IsCancellationRequested && started.Elapsed < _settings.Duration && kills < (_settings.MaxKills ?? long.MaxValue))
@@ -89,7 +90,7 @@ internal sealed class TortureHarness
                 victim.Dispose();
                 Verify(role);
                 verifications++;
-                writers[victim.Slot] = WriterProcess.Start(_settings, victim.Slot, role, OnMessage);
+                writers[victim.Slot] = StartWriter(victim.Slot, role);
             }
         }
         finally
@@ -126,8 +127,12 @@ internal sealed class TortureHarness
             TempsBeforeRecover = tempsBefore,
             TempsRemoved = report.RemovedTempFiles.Count,
             TempsLeft = tempsLeft,
+            WriterStartsRetried = _writerStartsRetried,
         };
     }
+
+    private WriterProcess StartWriter(int slot, TortureWriterRole role) =>
+        WriterStartRetry.Run(() => WriterProcess.Start(_settings, slot, role, OnMessage), () => _writerStartsRetried++);
 
     private void OnMessage(WriterProcess writer, WriterMessage message)
     {

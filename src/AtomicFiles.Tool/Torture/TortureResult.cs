@@ -50,6 +50,9 @@ internal sealed record TortureResult
     /// <summary>Temp files still there after Recover: must be zero.</summary>
     internal required int TempsLeft { get; init; }
 
+    /// <summary>Writer starts that failed for a moment and were tried again (<see cref="WriterStartRetry"/>).</summary>
+    internal required int WriterStartsRetried { get; init; }
+
     internal long TotalCommits => Commits.Values.Sum();
 
     /// <summary>Nothing was killed or nothing verified: the run proves nothing, whatever it found.</summary>

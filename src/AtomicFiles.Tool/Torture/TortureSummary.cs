@@ -16,6 +16,7 @@ internal static class TortureSummary
             ("Duration", F($"{seconds:0.0} s")),
             ("Kills (SIGKILL at random moments)", F($"{result.Kills:N0}")),
             ("  of transaction writers", F($"{result.TransactionKills:N0}")),
+            ("Writer starts retried", F($"{result.WriterStartsRetried:N0}")),
             ("Commits returned", F($"{result.TotalCommits:N0} ({result.TotalCommits / Math.Max(seconds, 0.001):N0}/s)")),
         };
         rows.AddRange(result.Commits.Select(c => ("  via " + c.Key, F($"{c.Value:N0}"))));

@@ -62,7 +62,16 @@ internal sealed class WriterProcess : IDisposable
             }
         };
         process.ErrorDataReceived += (_, e) => writer.AppendError(e.Data);
-        process.Start();
+        try
+        {
+            process.Start();
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
