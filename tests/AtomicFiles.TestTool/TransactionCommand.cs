@@ -8,9 +8,9 @@ namespace AtomicFiles.TestTool;
 /// all. `--repeat N` commits N transactions in a row, with `{n}` in each TEXT replaced by the transaction's number,
 /// pausing `--pause-ms` between them so other processes get the root's lock: the load the crash and concurrency
 /// tests drive. `--until-exists PATH` ends the run early, before the next transaction, once PATH exists: a test stops
-/// its writers when it has seen enough, however slowly the machine lets it see. `--kill-after-step K` kills the process (SIGKILL, no cleanup)
-/// right after the K-th step of the commits, and `--trace-steps` prints each step: they let tests crash a real
-/// process at every step of the protocol.
+/// its writers when it has seen enough, however slowly the machine lets it see. `--kill-after-step K` kills the process
+/// (SIGKILL, no cleanup) right after the K-th step of the commits, and `--trace-steps` prints each step: they let tests
+/// crash a real process at every step of the protocol.
 /// </summary>
 internal static class TransactionCommand
 {
